@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Security;
+
+namespace P2PSecurity.Core.Logging;
+
+/// <summary>
+/// Writes rejections to the security log with a bound. Per address and window, the first few rejections are logged
+/// one line each; the rest are counted and written as one summary line when the window ends
+/// (<c>1,234 more rejections from 10.0.0.7 in the last 10 s</c>). A flood of 100,000 connections gives a few lines.
+/// </summary>
+public sealed class RejectionLog : IDisposable
+{
+    /// <summary>Lines per address per window before counting starts.</summary>
+    public const int DetailedPerAddress = 5;
+
+    /// <summary>Lines per window over all addresses before counting starts (a flood from many addresses).</summary>
+    public const int DetailedTotal = 100;
+
+    /// <summary>Addresses tracked per window; beyond that, counts go to one "other addresses" entry.</summary>
+    public const int MaxTrackedAddresses = 10_000;
+
+    private const string OtherAddresses = "(other addresses)";
+
+    private readonly ILogger _logger;
+    private readonly TimeSpan _window;
+    private readonly ITimer _timer;
+    private readonly Lock _gate = new();
+    private Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private int _detailedThisWindow;
+
+    public RejectionLog(ILogger logger, TimeProvider time, TimeSpan? window = null)
+    {
+        _logger = logger;
+        _window = window ?? TimeSpan.FromSeconds(10);
+        _timer = time.CreateTimer(_ => Flush(), null, _window, _window);
+    }
+
+    /// <summary>Records one rejection; writes a line for it unless this window's quota is spent.</summary>
+    public void Refused(IPAddress remote, string? node, DenyReason reason)
+    {
+        var address = remote.ToString();
+        bool detailed;
+        lock (_gate)
+        {
+            if (!_counters.TryGetValue(address, out var counter))
+            {
+                if (_counters.Count >= MaxTrackedAddresses)
+                {
+                    address = OtherAddresses;
+                    counter = _counters.GetValueOrDefault(address);
+                }
+                if (counter is null)
+                {
+                    counter = new Counter();
+                    _counters[address] = counter;
+                }
+            }
+            detailed = counter.Logged < DetailedPerAddress && _detailedThisWindow < DetailedTotal && address != OtherAddresses;
+            if (detailed)
+            {
+                counter.Logged++;
+                _detailedThisWindow++;
+            }
+            else
+            {
+                counter.Suppressed++;
+                counter.Reasons[reason] = counter.Reasons.GetValueOrDefault(reason) + 1;
+            }
+        }
+        if (detailed)
+        {
+            SecurityLog.Refused(_logger, address, node ?? "-", reason.Code(), reason.Describe());
+        }
+    }
+
+    /// <summary>Ends the window: writes one summary line per address that had rejections counted, not logged.</summary>
+    public void Flush()
+    {
+        Dictionary<string, Counter> ended;
+        lock (_gate)
+        {
+            ended = _counters;
+            _counters = new Dictionary<string, Counter>(StringComparer.Ordinal);
+            _detailedThisWindow = 0;
+        }
+        foreach (var (address, counter) in ended)
+        {
+            if (counter.Suppressed == 0)
+            {
+                continue;
+            }
+            var reasons = string.Join(", ", counter.Reasons.OrderByDescending(r => r.Value)
+                .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key.Code()}: {r.Value:N0}")));
+            SecurityLog.RejectionsSummarized(_logger, counter.Suppressed.ToString("N0", CultureInfo.InvariantCulture), address, (int)_window.TotalSeconds, reasons);
+        }
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        Flush();
+    }
+
+    private sealed class Counter
+    {
+        public int Logged;
+        public long Suppressed;
+        public Dictionary<DenyReason, long> Reasons { get; } = [];
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace P2PSecurity.Core.Policy;
+
+/// <summary>An inclusive range of addresses in the 128-bit space of <see cref="IpAddressKey"/>: one address or a CIDR block.</summary>
+/// <param name="First">The first address.</param>
+/// <param name="Last">The last address.</param>
+/// <param name="Canonical">The normal written form: <c>10.0.0.0/8</c>, <c>1.2.3.4</c>, <c>2001:db8::/32</c>.</param>
+public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
+{
+    /// <summary>True when <paramref name="address"/> is in the range.</summary>
+    public bool Contains(IPAddress address)
+    {
+        var key = IpAddressKey.From(address);
+        return key >= First && key <= Last;
+    }
+
+    /// <summary>
+    /// Parses an address or CIDR block. IPv4-mapped IPv6 input (<c>::ffff:1.2.3.4</c>) is the same as its IPv4 form.
+    /// Host bits set below the prefix are cleared, with a warning, since the operator's intent is the block.
+    /// </summary>
+    public static bool TryParse(string text, [NotNullWhen(true)] out IpRange? range, [NotNullWhen(false)] out string? error, out string? warning)
+    {
+        range = null;
+        warning = null;
+        var s = text.Trim();
+        var slash = s.IndexOf('/');
+        var addressText = slash < 0 ? s : s[..slash];
+        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%') ||
+            (address.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
+        {
+            error = slash < 0
+                ? "is not a valid IP address (e.g. 203.0.113.7 or 2001:db8::7)"
+                : "is not a valid CIDR: the address before '/' is not an IP address (e.g. 10.0.0.0/8 or 2001:db8::/32)";
+            return false;
+        }
+        var isV4 = address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6;
+        var maxPrefix = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        var prefix = maxPrefix;
+        if (slash >= 0)
+        {
+            var prefixText = s[(slash + 1)..];
+            if (!int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > maxPrefix)
+            {
+                error = address.AddressFamily == AddressFamily.InterNetwork
+                    ? "is not a valid CIDR (IPv4 prefix is 0-32)"
+                    : "is not a valid CIDR (IPv6 prefix is 0-128)";
+                return false;
+            }
+        }
+        // In the 128-bit space an IPv4 /p is a /(96+p).
+        var bits = address.AddressFamily == AddressFamily.InterNetwork ? prefix + 96 : prefix;
+        if (address.IsIPv4MappedToIPv6 && bits < 96)
+        {
+            error = "is not a valid CIDR: an IPv4-mapped prefix must be at least /96";
+            return false;
+        }
+        var key = IpAddressKey.From(address);
+        var hostMask = bits == 128 ? UInt128.Zero : UInt128.MaxValue >> bits;
+        var first = key & ~hostMask;
+        var last = first | hostMask;
+        if (first != key)
+        {
+            warning = $"has host bits set; it blocks the whole network {Format(first, bits, isV4)}";
+        }
+        range = new IpRange(first, last, Format(first, bits, isV4));
+        error = null;
+        return true;
+    }
+
+    private static string Format(UInt128 first, int bits, bool isV4)
+    {
+        var address = IpAddressKey.ToAddress(first).ToString();
+        if (isV4)
+        {
+            return bits == 128 ? address : $"{address}/{bits - 96}";
+        }
+        return bits == 128 ? address : $"{address}/{bits}";
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace P2PSecurity.Core.Policy;
+
+/// <summary>
+/// A frozen set of address ranges, merged and sorted, answering "is this address inside any of them" with one
+/// binary search: about 17 comparisons for 100,000 entries, no allocation.
+/// </summary>
+public sealed class IpRangeSet
+{
+    private readonly UInt128[] _firsts;
+    private readonly UInt128[] _lasts;
+
+    /// <summary>The empty set.</summary>
+    public static IpRangeSet Empty { get; } = new([]);
+
+    /// <summary>Builds the set; overlapping and adjacent ranges are merged.</summary>
+    public IpRangeSet(IEnumerable<IpRange> ranges)
+    {
+        var sorted = ranges.Select(r => (r.First, r.Last)).ToList();
+        sorted.Sort((x, y) => x.First.CompareTo(y.First));
+        var firsts = new List<UInt128>(sorted.Count);
+        var lasts = new List<UInt128>(sorted.Count);
+        foreach (var (first, last) in sorted)
+        {
+            var n = lasts.Count;
+            if (n > 0 && (first <= lasts[n - 1] || (lasts[n - 1] != UInt128.MaxValue && first == lasts[n - 1] + 1)))
+            {
+                if (last > lasts[n - 1])
+                {
+                    lasts[n - 1] = last;
+                }
+                continue;
+            }
+            firsts.Add(first);
+            lasts.Add(last);
+        }
+        _firsts = [.. firsts];
+        _lasts = [.. lasts];
+    }
+
+    /// <summary>Number of merged ranges.</summary>
+    public int RangeCount => _firsts.Length;
+
+    /// <summary>True when the address is in a range of the set.</summary>
+    public bool Contains(IPAddress address) => Contains(IpAddressKey.From(address));
+
+    /// <summary>True when the address key is in a range of the set.</summary>
+    public bool Contains(UInt128 key)
+    {
+        var lo = 0;
+        var hi = _firsts.Length - 1;
+        // Find the last range whose first address is <= key.
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (_firsts[mid] <= key)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return hi >= 0 && key <= _lasts[hi];
+    }
+}

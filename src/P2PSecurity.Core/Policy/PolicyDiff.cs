@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace P2PSecurity.Core.Policy;
+
+/// <summary>
+/// Says exactly what differs between two policies, one line per setting: list entries added and removed, limits
+/// and flags old and new. The network key's value is never shown, only that it changed.
+/// </summary>
+public static class PolicyDiff
+{
+    /// <summary>Entries listed by name in a change line before the rest is counted.</summary>
+    public const int MaxListed = 10;
+
+    public static IReadOnlyList<string> Compute(SecurityPolicy before, SecurityPolicy after)
+    {
+        var changes = new List<string>();
+        void Scalar<T>(string key, T a, T b)
+        {
+            if (!EqualityComparer<T>.Default.Equals(a, b))
+            {
+                var note = PolicyKeys.RestartOnly.Contains(key) ? " (takes effect at restart)" : string.Empty;
+                changes.Add(string.Create(CultureInfo.InvariantCulture, $"{key}: {a} -> {b}{note}"));
+            }
+        }
+
+        Scalar(PolicyKeys.EnableSecurity, before.Enabled, after.Enabled);
+        Scalar(PolicyKeys.RequireNodeAuthentication, before.RequireNodeAuthentication, after.RequireNodeAuthentication);
+        if (!string.Equals(before.NetworkSecretKey, after.NetworkSecretKey, StringComparison.Ordinal))
+        {
+            var state = (before.NetworkSecretKey.Length > 0, after.NetworkSecretKey.Length > 0) switch
+            {
+                (false, true) => "set (value hidden)",
+                (true, false) => "removed",
+                _ => "changed (value hidden)",
+            };
+            changes.Add($"{PolicyKeys.NetworkSecretKey}: {state}");
+        }
+        Scalar(PolicyKeys.MaxConnectionsPerIp, before.MaxConnectionsPerIp, after.MaxConnectionsPerIp);
+        Scalar(PolicyKeys.ConnectionRateLimit, before.ConnectionRateLimit, after.ConnectionRateLimit);
+        Scalar(PolicyKeys.MessageRateLimit, before.MessageRateLimit, after.MessageRateLimit);
+        List(changes, PolicyKeys.AllowedNodeKeys, "added", "removed",
+            before.AllowedNodeKeys.Select(k => k.ToString()), after.AllowedNodeKeys.Select(k => k.ToString()));
+        List(changes, PolicyKeys.BlockedNodeKeys, "blocked", "unblocked",
+            before.BlockedNodeKeys.Select(k => k.ToString()), after.BlockedNodeKeys.Select(k => k.ToString()));
+        List(changes, PolicyKeys.BlockedIpAddresses, "blocked", "unblocked", before.BlockedIpEntries, after.BlockedIpEntries);
+        Scalar(PolicyKeys.EnableMessageSigning, before.EnableMessageSigning, after.EnableMessageSigning);
+        Scalar(PolicyKeys.RejectUnsignedMessages, before.RejectUnsignedMessages, after.RejectUnsignedMessages);
+        Scalar(PolicyKeys.LogSecurityEvents, before.LogSecurityEvents, after.LogSecurityEvents);
+        Scalar(PolicyKeys.SecurityLogFile, before.SecurityLogFile, after.SecurityLogFile);
+        Scalar(PolicyKeys.Port, before.Port, after.Port);
+        Scalar(PolicyKeys.ListenAddress, before.ListenAddress, after.ListenAddress);
+        Scalar(PolicyKeys.HandshakeTimeout, before.HandshakeTimeout, after.HandshakeTimeout);
+        Scalar(PolicyKeys.MaxFrameSize, before.MaxFrameSize, after.MaxFrameSize);
+        Scalar(PolicyKeys.NodeIdentityFile, before.NodeIdentityFile, after.NodeIdentityFile);
+        Scalar(PolicyKeys.EvictOnPolicyChange, before.EvictOnPolicyChange, after.EvictOnPolicyChange);
+        Scalar(PolicyKeys.ControlSocket, before.ControlSocket, after.ControlSocket);
+        Scalar(PolicyKeys.BootstrapAddresses, string.Join(",", before.BootstrapAddresses), string.Join(",", after.BootstrapAddresses));
+        return changes;
+    }
+
+    private static void List(List<string> changes, string key, string addedVerb, string removedVerb, IEnumerable<string> before, IEnumerable<string> after)
+    {
+        var a = before.ToHashSet(StringComparer.Ordinal);
+        var b = after.ToHashSet(StringComparer.Ordinal);
+        var added = b.Where(x => !a.Contains(x)).Order(StringComparer.Ordinal).ToList();
+        var removed = a.Where(x => !b.Contains(x)).Order(StringComparer.Ordinal).ToList();
+        if (added.Count > 0)
+        {
+            changes.Add($"{key}: {addedVerb} {Format(added)}");
+        }
+        if (removed.Count > 0)
+        {
+            changes.Add($"{key}: {removedVerb} {Format(removed)}");
+        }
+    }
+
+    private static string Format(List<string> items)
+    {
+        var shown = string.Join(", ", items.Take(MaxListed));
+        return items.Count > MaxListed
+            ? string.Create(CultureInfo.InvariantCulture, $"{items.Count:N0}: {shown}, and {items.Count - MaxListed:N0} more")
+            : shown;
+    }
+}

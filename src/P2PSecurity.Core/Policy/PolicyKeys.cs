@@ -1,0 +1,44 @@
+namespace P2PSecurity.Core.Policy;
+
+/// <summary>The setting names of the policy file. The first group keeps the earlier Python system's names.</summary>
+public static class PolicyKeys
+{
+    public const string EnableSecurity = "ENABLE_P2P_SECURITY";
+    public const string RequireNodeAuthentication = "REQUIRE_NODE_AUTHENTICATION";
+    public const string NetworkSecretKey = "NETWORK_SECRET_KEY";
+    public const string MaxConnectionsPerIp = "MAX_CONNECTIONS_PER_IP";
+    public const string ConnectionRateLimit = "CONNECTION_RATE_LIMIT";
+    public const string MessageRateLimit = "MESSAGE_RATE_LIMIT";
+    public const string AllowedNodeKeys = "ALLOWED_NODE_KEYS";
+    public const string BlockedNodeKeys = "BLOCKED_NODE_KEYS";
+    public const string BlockedIpAddresses = "BLOCKED_IP_ADDRESSES";
+    public const string EnableMessageSigning = "ENABLE_MESSAGE_SIGNING";
+    public const string RejectUnsignedMessages = "REJECT_UNSIGNED_MESSAGES";
+    public const string LogSecurityEvents = "LOG_SECURITY_EVENTS";
+    public const string SecurityLogFile = "SECURITY_LOG_FILE";
+    public const string Port = "DEFAULT_P2P_PORT";
+
+    // Added by this server.
+    public const string ListenAddress = "LISTEN_ADDRESS";
+    public const string HandshakeTimeout = "HANDSHAKE_TIMEOUT";
+    public const string MaxFrameSize = "MAX_FRAME_SIZE";
+    public const string NodeIdentityFile = "NODE_IDENTITY_FILE";
+    public const string EvictOnPolicyChange = "EVICT_ON_POLICY_CHANGE";
+    public const string ControlSocket = "CONTROL_SOCKET";
+    public const string BootstrapAddresses = "BOOTSTRAP_ADDRESSES";
+
+    /// <summary>Every key the policy reads.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        EnableSecurity, RequireNodeAuthentication, NetworkSecretKey, MaxConnectionsPerIp, ConnectionRateLimit,
+        MessageRateLimit, AllowedNodeKeys, BlockedNodeKeys, BlockedIpAddresses, EnableMessageSigning,
+        RejectUnsignedMessages, LogSecurityEvents, SecurityLogFile, Port, ListenAddress, HandshakeTimeout,
+        MaxFrameSize, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
+    ];
+
+    /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>
+    public static IReadOnlySet<string> RestartOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Port, ListenAddress, SecurityLogFile, NodeIdentityFile, ControlSocket, BootstrapAddresses,
+    };
+}

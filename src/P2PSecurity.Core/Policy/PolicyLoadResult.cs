@@ -1,0 +1,11 @@
+namespace P2PSecurity.Core.Policy;
+
+/// <summary>The outcome of reading a policy file: a policy when there were no errors, and every finding.</summary>
+public sealed record PolicyLoadResult(SecurityPolicy? Policy, IReadOnlyList<PolicyDiagnostic> Diagnostics)
+{
+    public IEnumerable<PolicyDiagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
+
+    public IEnumerable<PolicyDiagnostic> Warnings => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning);
+
+    public bool IsValid => Policy is not null;
+}

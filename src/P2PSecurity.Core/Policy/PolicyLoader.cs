@@ -1,0 +1,369 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using P2PSecurity.Core.EnvFile;
+
+namespace P2PSecurity.Core.Policy;
+
+/// <summary>
+/// Turns the text of a policy file into a <see cref="SecurityPolicy"/>, or into the complete list of what is wrong.
+/// Every check runs; nothing stops at the first error, so an operator fixes a file in one pass.
+/// </summary>
+public static class PolicyLoader
+{
+    /// <summary>Reads and validates a file. A missing or unreadable file is an error result, not an exception.</summary>
+    public static PolicyLoadResult LoadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new PolicyLoadResult(null, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {path}: {ex.Message}")]);
+        }
+        return Load(bytes, path);
+    }
+
+    /// <summary>Validates file bytes; <paramref name="sourcePath"/> anchors relative paths.</summary>
+    public static PolicyLoadResult Load(byte[] bytes, string? sourcePath)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            var line = 1 + bytes.AsSpan(0, Math.Max(0, Math.Min(ex.Index, bytes.Length))).Count((byte)'\n');
+            return new PolicyLoadResult(null, [new PolicyDiagnostic(DiagnosticSeverity.Error, line, null, null, "the file is not valid UTF-8 text (binary or another encoding?)")]);
+        }
+        return Load(text, sourcePath, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+    }
+
+    /// <summary>Validates file text.</summary>
+    public static PolicyLoadResult Load(string text, string? sourcePath, string? contentHash = null)
+    {
+        var document = EnvFileParser.Parse(text);
+        var diagnostics = new List<PolicyDiagnostic>();
+        foreach (var error in document.Errors)
+        {
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, error.Line, null, null, error.Message));
+        }
+        var values = CollectKnownKeys(document, diagnostics);
+        var reader = new SettingReader(values, diagnostics);
+        var defaults = SecurityPolicy.Defaults;
+
+        var allowed = reader.NodeKeys(PolicyKeys.AllowedNodeKeys);
+        var blocked = reader.NodeKeys(PolicyKeys.BlockedNodeKeys);
+        var blockedIps = reader.IpRanges(PolicyKeys.BlockedIpAddresses);
+        var policy = new SecurityPolicy
+        {
+            SourcePath = sourcePath,
+            ContentHash = contentHash ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
+            Enabled = reader.Bool(PolicyKeys.EnableSecurity, defaults.Enabled),
+            RequireNodeAuthentication = reader.Bool(PolicyKeys.RequireNodeAuthentication, defaults.RequireNodeAuthentication),
+            NetworkSecretKey = reader.Secret(PolicyKeys.NetworkSecretKey),
+            MaxConnectionsPerIp = reader.Int(PolicyKeys.MaxConnectionsPerIp, defaults.MaxConnectionsPerIp, 1, 100_000),
+            ConnectionRateLimit = reader.Rate(PolicyKeys.ConnectionRateLimit, defaults.ConnectionRateLimit),
+            MessageRateLimit = reader.Rate(PolicyKeys.MessageRateLimit, defaults.MessageRateLimit),
+            AllowedNodeKeys = allowed.ToFrozenSet(),
+            BlockedNodeKeys = blocked.ToFrozenSet(),
+            BlockedIpEntries = blockedIps.Select(r => r.Canonical).ToFrozenSet(StringComparer.Ordinal),
+            BlockedIps = new IpRangeSet(blockedIps),
+            EnableMessageSigning = reader.Bool(PolicyKeys.EnableMessageSigning, defaults.EnableMessageSigning),
+            RejectUnsignedMessages = reader.Bool(PolicyKeys.RejectUnsignedMessages, defaults.RejectUnsignedMessages),
+            LogSecurityEvents = reader.Bool(PolicyKeys.LogSecurityEvents, defaults.LogSecurityEvents),
+            SecurityLogFile = reader.Path(PolicyKeys.SecurityLogFile, defaults.SecurityLogFile),
+            Port = reader.Int(PolicyKeys.Port, defaults.Port, 1, 65535),
+            ListenAddress = reader.ListenAddress(PolicyKeys.ListenAddress, defaults.ListenAddress),
+            HandshakeTimeout = reader.Duration(PolicyKeys.HandshakeTimeout, defaults.HandshakeTimeout),
+            MaxFrameSize = reader.Size(PolicyKeys.MaxFrameSize, defaults.MaxFrameSize),
+            NodeIdentityFile = reader.Path(PolicyKeys.NodeIdentityFile, defaults.NodeIdentityFile),
+            EvictOnPolicyChange = reader.Bool(PolicyKeys.EvictOnPolicyChange, defaults.EvictOnPolicyChange),
+            ControlSocket = reader.Path(PolicyKeys.ControlSocket, defaults.ControlSocket),
+            BootstrapAddresses = reader.Bootstrap(PolicyKeys.BootstrapAddresses),
+        };
+
+        foreach (var key in allowed.Intersect(blocked))
+        {
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.BlockedNodeKeys)?.Line, PolicyKeys.BlockedNodeKeys, null,
+                $"node {key.ToShortString()}… is both allowed and blocked; the block wins"));
+        }
+        if (policy.RejectUnsignedMessages && !policy.EnableMessageSigning)
+        {
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.RejectUnsignedMessages)?.Line, PolicyKeys.RejectUnsignedMessages, null,
+                "is true while ENABLE_MESSAGE_SIGNING is false: this node sends unsigned messages that signing peers will drop"));
+        }
+        if (!policy.Enabled)
+        {
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.EnableSecurity)?.Line, PolicyKeys.EnableSecurity, null,
+                "is false: every gate is open, no address, key or rate is checked"));
+        }
+
+        var ok = diagnostics.TrueForAll(d => d.Severity != DiagnosticSeverity.Error);
+        return new PolicyLoadResult(ok ? policy : null, diagnostics);
+    }
+
+    private static Dictionary<string, EnvAssignment> CollectKnownKeys(EnvDocument document, List<PolicyDiagnostic> diagnostics)
+    {
+        var known = new HashSet<string>(PolicyKeys.All, StringComparer.Ordinal);
+        var values = new Dictionary<string, EnvAssignment>(StringComparer.Ordinal);
+        var warnedNearMiss = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var assignment in document.Assignments)
+        {
+            if (known.Contains(assignment.Key))
+            {
+                if (values.TryGetValue(assignment.Key, out var earlier))
+                {
+                    diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, assignment.Line, assignment.Key, null,
+                        $"is given twice, on lines {earlier.Line} and {assignment.Line}; the last one (line {assignment.Line}) is used"));
+                }
+                values[assignment.Key] = assignment;
+            }
+            else if (NearMiss.Find(assignment.Key) is { } meant && warnedNearMiss.Add(assignment.Key))
+            {
+                diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, assignment.Line, EnvFileParser.Shorten(assignment.Key), null,
+                    $"is not a setting and is ignored; did you mean {meant}?"));
+            }
+        }
+        return values;
+    }
+
+    /// <summary>Reads typed settings, adding a diagnostic for each bad one and falling back to the default.</summary>
+    private sealed class SettingReader(Dictionary<string, EnvAssignment> values, List<PolicyDiagnostic> diagnostics)
+    {
+        private void Error(EnvAssignment a, string? value, string message, int? line = null) =>
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Shorten(value), message));
+
+        private void Warn(EnvAssignment a, string? value, string message, int? line = null) =>
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Shorten(value), message));
+
+        private bool TryGet(string key, out EnvAssignment assignment, out string value)
+        {
+            if (values.TryGetValue(key, out assignment!))
+            {
+                value = assignment.Value.Trim();
+                return value.Length > 0;
+            }
+            value = string.Empty;
+            return false;
+        }
+
+        public bool Bool(string key, bool fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            switch (v.ToLowerInvariant())
+            {
+                case "true" or "1" or "yes" or "on":
+                    return true;
+                case "false" or "0" or "no" or "off":
+                    return false;
+                default:
+                    Error(a, v, "is not a boolean (true/false, yes/no, on/off, 1/0)");
+                    return fallback;
+            }
+        }
+
+        public int Int(string key, int fallback, int min, int max)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+            {
+                return n;
+            }
+            Error(a, v, $"is not a whole number from {min} to {max}");
+            return fallback;
+        }
+
+        public RateLimit Rate(string key, RateLimit fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (RateLimit.TryParse(v, out var limit, out var error))
+            {
+                return limit;
+            }
+            Error(a, v, "is not a rate: " + error);
+            return fallback;
+        }
+
+        public string Secret(string key)
+        {
+            if (!values.TryGetValue(key, out var a) || a.Value.Length == 0)
+            {
+                return string.Empty;
+            }
+            // The value is never echoed, not even in an error.
+            if (a.Value.Length < 16)
+            {
+                Warn(a, null, $"is only {a.Value.Length} characters; use at least 16 random characters (e.g. openssl rand -hex 32)");
+            }
+            if (a.Interpolated)
+            {
+                Warn(a, null, "contains '$', which DotNetEnv expands as a variable; put the value in single quotes to keep it literal");
+            }
+            return a.Value;
+        }
+
+        public string Path(string key, string fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (v.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0 || v.Contains('\0'))
+            {
+                Error(a, v, "is not a valid file path");
+                return fallback;
+            }
+            return v;
+        }
+
+        public string ListenAddress(string key, string fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (System.Net.IPAddress.TryParse(v, out _))
+            {
+                return v;
+            }
+            Error(a, v, "is not an IP address to listen on (:: for every IPv4 and IPv6 address, 0.0.0.0 for IPv4 only, 127.0.0.1 for this host only)");
+            return fallback;
+        }
+
+        public TimeSpan Duration(string key, TimeSpan fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (Units.TryParseDuration(v, out var d) && d >= TimeSpan.FromMilliseconds(100) && d <= TimeSpan.FromMinutes(10))
+            {
+                return d;
+            }
+            Error(a, v, "is not a duration from 100ms to 10min (e.g. 10, 10s, 500ms, 2min; a bare number means seconds)");
+            return fallback;
+        }
+
+        public int Size(string key, int fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (Units.TryParseSize(v, out var size) && size >= 1024 && size <= 64 * 1024 * 1024)
+            {
+                return (int)size;
+            }
+            Error(a, v, "is not a size from 1KiB to 64MiB (e.g. 1048576, 512KiB, 1MiB)");
+            return fallback;
+        }
+
+        public List<NodeKey> NodeKeys(string key)
+        {
+            var result = new List<NodeKey>();
+            var seen = new HashSet<NodeKey>();
+            foreach (var (entry, line, a) in Entries(key))
+            {
+                if (NodeKey.TryParse(entry, out var nodeKey, out var error))
+                {
+                    if (seen.Add(nodeKey))
+                    {
+                        result.Add(nodeKey);
+                    }
+                }
+                else
+                {
+                    Error(a, entry, "is not a node key: " + error, line);
+                }
+            }
+            return result;
+        }
+
+        public List<IpRange> IpRanges(string key)
+        {
+            var result = new List<IpRange>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (entry, line, a) in Entries(key))
+            {
+                if (IpRange.TryParse(entry, out var range, out var error, out var warning))
+                {
+                    if (warning is not null)
+                    {
+                        Warn(a, entry, warning, line);
+                    }
+                    if (seen.Add(range.Canonical))
+                    {
+                        result.Add(range);
+                    }
+                }
+                else
+                {
+                    Error(a, entry, error, line);
+                }
+            }
+            return result;
+        }
+
+        public List<BootstrapPeer> Bootstrap(string key)
+        {
+            var result = new List<BootstrapPeer>();
+            foreach (var (entry, line, a) in Entries(key))
+            {
+                if (BootstrapPeer.TryParse(entry, out var peer, out var error))
+                {
+                    result.Add(peer);
+                }
+                else
+                {
+                    Error(a, entry, error, line);
+                }
+            }
+            return result;
+        }
+
+        /// <summary>Splits a list value on commas, whitespace and newlines, keeping each entry's line.</summary>
+        private IEnumerable<(string Entry, int Line, EnvAssignment Assignment)> Entries(string key)
+        {
+            if (!values.TryGetValue(key, out var a))
+            {
+                yield break;
+            }
+            var value = a.Value;
+            var line = a.Line;
+            var i = 0;
+            while (i < value.Length)
+            {
+                var c = value[i];
+                if (c == ',' || char.IsWhiteSpace(c))
+                {
+                    if (c == '\n')
+                    {
+                        line++;
+                    }
+                    i++;
+                    continue;
+                }
+                var start = i;
+                while (i < value.Length && value[i] != ',' && !char.IsWhiteSpace(value[i]))
+                {
+                    i++;
+                }
+                yield return (value[start..i], line, a);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Frozen;
+
+namespace P2PSecurity.Core.Policy;
+
+/// <summary>
+/// What the policy file says, as one immutable snapshot. A decision reads one snapshot from start to end, so it
+/// never sees half of a reload; a reload builds a new snapshot and swaps it in whole.
+/// </summary>
+public sealed record SecurityPolicy
+{
+    /// <summary>Increases by one with every policy that is put in force; 1 is the first.</summary>
+    public long Revision { get; init; }
+
+    /// <summary>The file this policy came from, or null for the embedded defaults.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>SHA-256 of the file's bytes (hex), empty for the embedded defaults.</summary>
+    public string ContentHash { get; init; } = string.Empty;
+
+    public bool Enabled { get; init; } = true;
+    public bool RequireNodeAuthentication { get; init; } = true;
+
+    /// <summary>Optional pre-shared network key. Never logged; <see cref="ToString"/> masks it.</summary>
+    public string NetworkSecretKey { get; init; } = string.Empty;
+
+    public int MaxConnectionsPerIp { get; init; } = 3;
+    public RateLimit ConnectionRateLimit { get; init; } = new(10, TimeSpan.FromMinutes(1));
+    public RateLimit MessageRateLimit { get; init; } = new(100, TimeSpan.FromMinutes(1));
+    public FrozenSet<NodeKey> AllowedNodeKeys { get; init; } = FrozenSet<NodeKey>.Empty;
+    public FrozenSet<NodeKey> BlockedNodeKeys { get; init; } = FrozenSet<NodeKey>.Empty;
+
+    /// <summary>The block list as written, in canonical form, for diffs and status.</summary>
+    public FrozenSet<string> BlockedIpEntries { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>The block list merged into ranges, for decisions.</summary>
+    public IpRangeSet BlockedIps { get; init; } = IpRangeSet.Empty;
+
+    public bool EnableMessageSigning { get; init; }
+    public bool RejectUnsignedMessages { get; init; }
+    public bool LogSecurityEvents { get; init; } = true;
+    public string SecurityLogFile { get; init; } = "security.log";
+    public int Port { get; init; } = 9828;
+
+    /// <summary>"::" listens on every IPv4 and IPv6 address (dual-stack).</summary>
+    public string ListenAddress { get; init; } = "::";
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int MaxFrameSize { get; init; } = 1024 * 1024;
+    public string NodeIdentityFile { get; init; } = "node_identity.pem";
+    public bool EvictOnPolicyChange { get; init; } = true;
+    public string ControlSocket { get; init; } = "p2psecurity.sock";
+    public IReadOnlyList<BootstrapPeer> BootstrapAddresses { get; init; } = [];
+
+    /// <summary>Whitelist mode: only the listed keys may connect.</summary>
+    public bool WhitelistMode => AllowedNodeKeys.Count > 0;
+
+    /// <summary>The built-in policy used when no file exists.</summary>
+    public static SecurityPolicy Defaults { get; } = new();
+
+    /// <summary>
+    /// Resolves a path setting: relative paths are relative to the policy file's folder (the working folder for
+    /// the embedded defaults), so a profile's files stay together wherever the server is started from.
+    /// </summary>
+    public string ResolvePath(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+        var baseDir = SourcePath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(SourcePath))!;
+        return Path.GetFullPath(Path.Combine(baseDir, path));
+    }
+
+    /// <summary>"open", or "whitelist (N keys)".</summary>
+    public string ModeDescription => !Enabled
+        ? "DISABLED (every gate open)"
+        : WhitelistMode ? $"whitelist ({AllowedNodeKeys.Count} allowed keys)" : "open (any authenticated node)";
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"policy r{Revision}: {ModeDescription}, {BlockedNodeKeys.Count} blocked keys, {BlockedIpEntries.Count} blocked IP entries, " +
+        $"network key {(NetworkSecretKey.Length == 0 ? "off" : "set (hidden)")}";
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using P2PSecurity.Core.Policy;
+
+namespace P2PSecurity.Core.Security;
+
+/// <summary>
+/// One admitted connection: it holds a count against its address until <see cref="Release"/>, which counts down
+/// exactly once however often it is called (a close path may run twice). The transport registers an eviction
+/// callback so that a reload which now refuses this connection can close it.
+/// </summary>
+public sealed class ConnectionSlot
+{
+    private readonly SecurityManager _owner;
+    private Action<SecurityDecision>? _evict;
+    private int _released;
+
+    internal ConnectionSlot(SecurityManager owner, IpState state, long id, DateTimeOffset openedAt)
+    {
+        _owner = owner;
+        State = state;
+        Id = id;
+        OpenedAt = openedAt;
+    }
+
+    internal IpState State { get; }
+
+    /// <summary>A number unique for the life of the process, for logs.</summary>
+    public long Id { get; }
+
+    /// <summary>The remote address, IPv4-mapped IPv6 shown as IPv4.</summary>
+    public IPAddress Address => State.Address;
+
+    public DateTimeOffset OpenedAt { get; }
+
+    /// <summary>The authenticated node key, once the node gate has let the connection through.</summary>
+    public NodeKey? NodeKey { get; internal set; }
+
+    /// <summary>True once the node gate has welcomed this connection.</summary>
+    public bool Authenticated { get; internal set; }
+
+    /// <summary>True when this connection was dialled by us (bootstrap), not accepted.</summary>
+    public bool Outbound { get; init; }
+
+    public bool IsReleased => Volatile.Read(ref _released) != 0;
+
+    /// <summary>Called by the manager when a reload refuses this live connection.</summary>
+    public void OnEvict(Action<SecurityDecision> evict) => _evict = evict;
+
+    internal bool Evict(SecurityDecision decision)
+    {
+        var evict = _evict;
+        if (evict is null || IsReleased)
+        {
+            return false;
+        }
+        evict(decision);
+        return true;
+    }
+
+    /// <summary>Gives the connection's count back. Idempotent.</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _owner.OnSlotReleased(this);
+        }
+    }
+}

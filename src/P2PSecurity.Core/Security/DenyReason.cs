@@ -1,0 +1,62 @@
+namespace P2PSecurity.Core.Security;
+
+/// <summary>Why a connection or message was refused. The numeric values are sent on the wire; never renumber.</summary>
+public enum DenyReason : byte
+{
+    None = 0,
+
+    // At accept, from the IP alone, before any TLS byte.
+    IpBlocked = 1,
+    TooManyConnectionsFromIp = 2,
+    ConnectionRateExceeded = 3,
+
+    // After authentication.
+    AuthenticationRequired = 10,
+    AuthenticationFailed = 11,
+    NodeBlocked = 12,
+    NodeNotAllowed = 13,
+    NetworkKeyProofFailed = 14,
+
+    // Per message.
+    MessageRateExceeded = 20,
+
+    // A fault inside a decision: fail closed.
+    InternalError = 255,
+}
+
+/// <summary>Stable lower-case names for reason codes, used in logs, the protocol and tool output.</summary>
+public static class DenyReasonNames
+{
+    public static string Code(this DenyReason reason) => reason switch
+    {
+        DenyReason.None => "allowed",
+        DenyReason.IpBlocked => "ip_blocked",
+        DenyReason.TooManyConnectionsFromIp => "too_many_connections_from_ip",
+        DenyReason.ConnectionRateExceeded => "connection_rate_exceeded",
+        DenyReason.AuthenticationRequired => "authentication_required",
+        DenyReason.AuthenticationFailed => "authentication_failed",
+        DenyReason.NodeBlocked => "node_blocked",
+        DenyReason.NodeNotAllowed => "node_not_allowed",
+        DenyReason.NetworkKeyProofFailed => "network_key_proof_failed",
+        DenyReason.MessageRateExceeded => "message_rate_exceeded",
+        DenyReason.InternalError => "internal_error",
+        _ => "unknown",
+    };
+
+    /// <summary>A sentence for operators.</summary>
+    public static string Describe(this DenyReason reason) => reason switch
+    {
+        DenyReason.None => "allowed",
+        DenyReason.IpBlocked => "address is in BLOCKED_IP_ADDRESSES",
+        DenyReason.TooManyConnectionsFromIp => "MAX_CONNECTIONS_PER_IP reached for this address",
+        DenyReason.ConnectionRateExceeded => "CONNECTION_RATE_LIMIT exceeded for this address",
+        DenyReason.AuthenticationRequired => "no client certificate presented (REQUIRE_NODE_AUTHENTICATION)",
+        DenyReason.AuthenticationFailed => "authentication failed",
+        DenyReason.NodeBlocked => "node key is in BLOCKED_NODE_KEYS",
+        DenyReason.NodeNotAllowed => "node key is not in ALLOWED_NODE_KEYS (whitelist mode)",
+        DenyReason.NetworkKeyProofFailed => "did not prove knowledge of NETWORK_SECRET_KEY",
+        DenyReason.MessageRateExceeded => "MESSAGE_RATE_LIMIT exceeded for this address",
+        DenyReason.InternalError => "internal error while deciding (fail closed)",
+        _ => "unknown reason",
+    };
+}

@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+
+namespace P2PSecurity.Core.Security;
+
+/// <summary>
+/// A file's identity and version as the file system reports it: device and inode (a rename-replace gives a new
+/// inode), size, and modification and change times at full (nanosecond) precision. Two stamps are compared with
+/// equality only, so a modification time that moves backwards (<c>cp -p</c>, <c>git checkout</c>) is a change.
+/// </summary>
+internal readonly record struct FileStamp(bool Exists, ulong Device, ulong Inode, long Size, long ModifiedNs, long ChangedNs)
+{
+    public static readonly FileStamp Missing = new(false, 0, 0, 0, 0, 0);
+
+    /// <summary>One <c>statx</c> system call on Linux (about 1 µs, no allocation); FileInfo elsewhere.</summary>
+    public static FileStamp Read(string path)
+    {
+        if (OperatingSystem.IsLinux() && s_statxAvailable)
+        {
+            try
+            {
+                return ReadStatx(path);
+            }
+            catch (EntryPointNotFoundException)
+            {
+                s_statxAvailable = false;
+            }
+        }
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return Missing;
+        }
+        // Ticks are 100 ns; that is the best precision .NET offers off Linux.
+        return new FileStamp(true, 0, 0, info.Length, info.LastWriteTimeUtc.Ticks * 100, info.CreationTimeUtc.Ticks * 100);
+    }
+
+    private static bool s_statxAvailable = true;
+
+    private const int AtFdCwd = -100;
+    private const uint StatxBasicStats = 0x07ff;
+
+    private static unsafe FileStamp ReadStatx(string path)
+    {
+        // struct statx is the same on every Linux architecture (unlike struct stat); 256 bytes.
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0)
+        {
+            return Missing;
+        }
+        var size = *(long*)(buffer + 40);
+        var inode = *(ulong*)(buffer + 32);
+        var ctime = (*(long*)(buffer + 96) * 1_000_000_000L) + *(uint*)(buffer + 104);
+        var mtime = (*(long*)(buffer + 112) * 1_000_000_000L) + *(uint*)(buffer + 120);
+        var device = ((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140);
+        return new FileStamp(true, device, inode, size, mtime, ctime);
+    }
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = false)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern unsafe int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
+}

@@ -1,0 +1,325 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using P2PSecurity.Core.Logging;
+using P2PSecurity.Core.Policy;
+
+namespace P2PSecurity.Core.Security;
+
+/// <summary>
+/// Decides, for every connection and message, whether a peer may be there, against the policy file in force.
+/// </summary>
+/// <remarks>
+/// Policy (what the file says) is one immutable <see cref="SecurityPolicy"/> swapped whole on reload; state
+/// (connection counts, rate buckets, live connections) lives in <see cref="IpState"/> and survives reloads.
+/// Decisions never throw and never wait for a reload: an internal fault denies.
+/// </remarks>
+public sealed partial class SecurityManager : IDisposable
+{
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly RejectionLog _rejections;
+    private readonly ConcurrentDictionary<UInt128, IpState> _ips = new();
+    private readonly ConcurrentDictionary<long, ConnectionSlot> _live = new();
+    private readonly long[] _refusals = new long[256];
+    private readonly Lock _reloadLock = new();
+    private readonly ITimer _sweeper;
+    private SecurityPolicy _policy;
+    private PolicyFileWatch _watch;
+    private ReloadResult _lastReload;
+    private string? _lastFailedHash;
+    private bool _missingReported;
+    private long _nextSlotId;
+    private long _fileReads;
+
+    private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time)
+    {
+        PolicyPath = policyPath;
+        _policy = initial;
+        _watch = watch;
+        _lastReload = first;
+        _logger = logger;
+        _time = time;
+        StartedAt = time.GetUtcNow();
+        _rejections = new RejectionLog(logger, time);
+        _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// Loads the policy file and starts deciding. A missing file means the embedded defaults; an invalid file
+    /// throws <see cref="PolicyLoadException"/> listing every error, because a server must not start on a policy
+    /// it cannot read (an empty block list would fail open).
+    /// </summary>
+    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null)
+    {
+        logger ??= NullLogger.Instance;
+        time ??= TimeProvider.System;
+        var fullPath = Path.GetFullPath(policyPath);
+        var (stamp, bytes) = ReadStable(fullPath);
+        var watch = NewWatch(stamp);
+        SecurityPolicy policy;
+        IReadOnlyList<PolicyDiagnostic> diagnostics = [];
+        if (bytes is null)
+        {
+            policy = SecurityPolicy.Defaults with { Revision = 1, SourcePath = fullPath };
+            SecurityLog.PolicyDefaults(logger, fullPath);
+        }
+        else
+        {
+            var result = PolicyLoader.Load(bytes, fullPath);
+            if (result.Policy is null)
+            {
+                throw new PolicyLoadException(fullPath, result.Diagnostics);
+            }
+            policy = result.Policy with { Revision = 1 };
+            diagnostics = result.Diagnostics;
+        }
+        var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
+        var manager = new SecurityManager(fullPath, policy, watch, first, logger, time);
+        foreach (var warning in diagnostics)
+        {
+            SecurityLog.PolicyWarning(logger, warning.ToString());
+        }
+        SecurityLog.PolicyLoaded(logger, policy.Revision, bytes is null ? "embedded defaults" : fullPath, policy.ModeDescription);
+        if (!policy.Enabled)
+        {
+            SecurityLog.SecurityDisabled(logger, policy.Revision);
+        }
+        return manager;
+    }
+
+    /// <summary>The full path of the policy file being watched.</summary>
+    public string PolicyPath { get; }
+
+    /// <summary>The policy in force. Read it once per decision.</summary>
+    public SecurityPolicy Policy => Volatile.Read(ref _policy);
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The last reload attempt that did something or failed (an unchanged check is not recorded).</summary>
+    public ReloadResult LastReload => Volatile.Read(ref _lastReload);
+
+    /// <summary>How many times the policy file's content has been read (for tests and status).</summary>
+    public long FileReads => Interlocked.Read(ref _fileReads);
+
+    /// <summary>Raised after a new policy is in force.</summary>
+    public event EventHandler<PolicyChangedEventArgs>? PolicyChanged;
+
+    /// <summary>
+    /// Runs on every new connection before any decision: reloads the policy if the file changed. When nothing
+    /// changed this is one <c>statx</c> call and a comparison. If another thread is already reloading, returns at
+    /// once and the caller decides on the policy in force (single flight: a burst reads the file once).
+    /// </summary>
+    /// <returns>True when a new policy was put in force by this call.</returns>
+    public bool CheckConfigReload()
+    {
+        try
+        {
+            var stamp = FileStamp.Read(PolicyPath);
+            if (!Volatile.Read(ref _watch).NeedsRead(stamp))
+            {
+                return false;
+            }
+            if (!_reloadLock.TryEnter())
+            {
+                return false;
+            }
+            try
+            {
+                return ReloadLocked("connection", force: false).Outcome == ReloadOutcome.Applied;
+            }
+            finally
+            {
+                _reloadLock.Exit();
+            }
+        }
+        catch (Exception ex)
+        {
+            // A reload fault must not take the gate down; the policy in force stays.
+            SecurityLog.InternalError(_logger, ex, "reload", "-");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Re-reads the policy file now (control channel, SIGHUP, watcher) and waits for any reload under way.
+    /// Unlike <see cref="CheckConfigReload"/> it re-validates a file that failed before, so the caller gets the errors.
+    /// </summary>
+    public ReloadResult Reload(string trigger)
+    {
+        lock (_reloadLock)
+        {
+            return ReloadLocked(trigger, force: true);
+        }
+    }
+
+    private ReloadResult ReloadLocked(string trigger, bool force)
+    {
+        var current = Policy;
+        var (stamp, bytes) = ReadStable(PolicyPath);
+        Interlocked.Increment(ref _fileReads);
+        Volatile.Write(ref _watch, NewWatch(stamp));
+        var now = _time.GetUtcNow();
+        if (bytes is null)
+        {
+            if (!_missingReported || force)
+            {
+                _missingReported = true;
+                SecurityLog.PolicyFileMissing(_logger, PolicyPath, current.Revision);
+            }
+            var missing = new ReloadResult(ReloadOutcome.Missing, current.Revision, [],
+                [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"{PolicyPath} does not exist or cannot be read; revision {current.Revision} stays in force")],
+                0, now, trigger);
+            Volatile.Write(ref _lastReload, missing);
+            return missing;
+        }
+        _missingReported = false;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (hash == current.ContentHash)
+        {
+            _lastFailedHash = null;
+            return new ReloadResult(ReloadOutcome.Unchanged, current.Revision, [], [], 0, now, trigger);
+        }
+        if (!force && hash == _lastFailedHash)
+        {
+            return LastReload; // same broken content: already reported once
+        }
+        var loaded = PolicyLoader.Load(bytes, PolicyPath);
+        if (loaded.Policy is null)
+        {
+            _lastFailedHash = hash;
+            var errors = loaded.Errors.ToList();
+            SecurityLog.PolicyRejected(_logger, trigger, errors.Count, current.Revision);
+            foreach (var error in errors)
+            {
+                SecurityLog.PolicyError(_logger, error.ToString());
+            }
+            var invalid = new ReloadResult(ReloadOutcome.Invalid, current.Revision, [], loaded.Diagnostics, 0, now, trigger);
+            Volatile.Write(ref _lastReload, invalid);
+            return invalid;
+        }
+        _lastFailedHash = null;
+        var next = loaded.Policy with { Revision = current.Revision + 1 };
+        var changes = PolicyDiff.Compute(current, next);
+        Interlocked.Exchange(ref _policy, next);
+        var closed = next.EvictOnPolicyChange ? EvictRefused(next) : 0;
+        var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger);
+        Volatile.Write(ref _lastReload, applied);
+        SecurityLog.PolicyReloaded(_logger, next.Revision, trigger, changes.Count, closed);
+        foreach (var change in changes)
+        {
+            SecurityLog.PolicyChange(_logger, next.Revision, change);
+        }
+        foreach (var warning in loaded.Warnings)
+        {
+            SecurityLog.PolicyWarning(_logger, warning.ToString());
+        }
+        if (!next.Enabled)
+        {
+            SecurityLog.SecurityDisabled(_logger, next.Revision);
+        }
+        PolicyChanged?.Invoke(this, new PolicyChangedEventArgs(current, next, applied));
+        return applied;
+    }
+
+    /// <summary>
+    /// Reads the file so that the bytes belong to the stamp: if the file changed while it was read (a writer in the
+    /// middle of its work), read again. Returns null bytes when the file is missing or unreadable.
+    /// </summary>
+    private static (FileStamp Stamp, byte[]? Bytes) ReadStable(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var before = FileStamp.Read(path);
+            if (!before.Exists)
+            {
+                return (before, null);
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return (FileStamp.Missing, null);
+            }
+            var after = FileStamp.Read(path);
+            if (after == before || attempt == 3)
+            {
+                // After three unstable reads, keep the last one's stamp: the racy check reads again shortly.
+                return (before, bytes);
+            }
+        }
+    }
+
+    private static PolicyFileWatch NewWatch(FileStamp stamp) =>
+        new(stamp, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100, Stopwatch.GetTimestamp());
+
+    /// <summary>Closes every live connection the new policy refuses; returns how many.</summary>
+    private int EvictRefused(SecurityPolicy policy)
+    {
+        var closed = 0;
+        foreach (var slot in _live.Values)
+        {
+            var decision = EvaluateLive(slot, policy);
+            if (!decision.Allowed && slot.Evict(decision))
+            {
+                closed++;
+                CountRefusal(decision.Reason);
+                SecurityLog.SessionEvicted(_logger, slot.Address.ToString(), slot.NodeKey?.ToShortString() ?? "-", decision.Reason.Code(), policy.Revision);
+            }
+        }
+        return closed;
+    }
+
+    /// <summary>Would the policy still let this live connection stay? (IP and node rules; counts and rates are for new events.)</summary>
+    public static SecurityDecision EvaluateLive(ConnectionSlot slot, SecurityPolicy policy)
+    {
+        if (!policy.Enabled)
+        {
+            return SecurityDecision.Allow;
+        }
+        if (policy.BlockedIps.Contains(slot.State.Key))
+        {
+            return SecurityDecision.Deny(DenyReason.IpBlocked);
+        }
+        if (slot.NodeKey is { } key)
+        {
+            if (policy.BlockedNodeKeys.Contains(key))
+            {
+                return SecurityDecision.Deny(DenyReason.NodeBlocked);
+            }
+            if (policy.WhitelistMode && !policy.AllowedNodeKeys.Contains(key))
+            {
+                return SecurityDecision.Deny(DenyReason.NodeNotAllowed);
+            }
+        }
+        return SecurityDecision.Allow;
+    }
+
+    internal void CountRefusal(DenyReason reason) => Interlocked.Increment(ref _refusals[(int)reason]);
+
+    /// <summary>Drops per-address state that remembers nothing (no connections, full buckets).</summary>
+    internal void Sweep()
+    {
+        var policy = Policy;
+        var now = _time.GetTimestamp();
+        foreach (var (key, state) in _ips)
+        {
+            if (state.TryRetire(policy, now, _time.TimestampFrequency))
+            {
+                _ips.TryRemove(new KeyValuePair<UInt128, IpState>(key, state));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        _rejections.Dispose();
+    }
+}

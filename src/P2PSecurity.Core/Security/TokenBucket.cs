@@ -1,0 +1,58 @@
+using P2PSecurity.Core.Policy;
+
+namespace P2PSecurity.Core.Security;
+
+/// <summary>
+/// A token bucket that takes its limit at every call, so a reload that changes the limit applies to live state at
+/// once, while the tokens already spent stay spent. Not thread-safe: the owner holds a lock.
+/// </summary>
+internal struct TokenBucket
+{
+    private double _tokens;
+    private long _lastTimestamp;
+    private int _capacity;
+    private bool _started;
+
+    /// <summary>Takes one token if there is one. <paramref name="now"/> is a monotonic timestamp in <paramref name="frequency"/> ticks per second.</summary>
+    public bool TryTake(RateLimit limit, long now, long frequency)
+    {
+        Refill(limit, now, frequency);
+        if (_tokens >= 1)
+        {
+            _tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>True when the bucket is full: it holds no memory of recent events and can be forgotten.</summary>
+    public bool IsFull(RateLimit limit, long now, long frequency)
+    {
+        Refill(limit, now, frequency);
+        return _tokens >= limit.Count;
+    }
+
+    private void Refill(RateLimit limit, long now, long frequency)
+    {
+        if (!_started)
+        {
+            _started = true;
+            _capacity = limit.Count;
+            _tokens = limit.Count;
+            _lastTimestamp = now;
+            return;
+        }
+        if (_capacity != limit.Count)
+        {
+            // A lowered limit applies at once; a raised one does not hand out the difference as a burst.
+            _tokens = Math.Min(_tokens, limit.Count);
+            _capacity = limit.Count;
+        }
+        var elapsed = now - _lastTimestamp;
+        if (elapsed > 0)
+        {
+            _tokens = Math.Min(limit.Count, _tokens + (elapsed / (double)frequency * limit.PerSecond));
+            _lastTimestamp = now;
+        }
+    }
+}
