@@ -52,7 +52,7 @@ internal static class NearMiss
 
     private static HashSet<string> Words(string key) =>
         key.Split(['_', '-', '.'], StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => w.Length > 3 && w.EndsWith('S') ? w[..^1] : w)
+            .Select(w => w.Length >= 3 && w.EndsWith('S') ? w[..^1] : w)
             .Select(w => w switch { "IPADDRESSE" or "ADDRESSE" or "ADDR" or "ADDRESS" => "ADDRESSE", _ => w })
             .ToHashSet(StringComparer.Ordinal);
 

@@ -104,7 +104,8 @@ public static class PolicyLoader
         }
 
         var ok = diagnostics.TrueForAll(d => d.Severity != DiagnosticSeverity.Error);
-        return new PolicyLoadResult(ok ? policy : null, diagnostics);
+        // In file order, so an operator reads them top to bottom; OrderBy is stable for findings on one line.
+        return new PolicyLoadResult(ok ? policy : null, [.. diagnostics.OrderBy(d => d.Line ?? 0)]);
     }
 
     private static Dictionary<string, EnvAssignment> CollectKnownKeys(EnvDocument document, List<PolicyDiagnostic> diagnostics)
