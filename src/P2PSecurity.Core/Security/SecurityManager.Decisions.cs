@@ -70,17 +70,17 @@ public sealed partial class SecurityManager
             }
             slot.NodeKey = key;
             slot.Authenticated = true;
-            if (policy.LogSecurityEvents)
-            {
-                SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
-            }
-            // A reload may have swapped the policy between our read and now; re-check against the newest so a
-            // node blocked by that reload is not welcomed after the eviction pass has run.
+            // A reload may have swapped the policy between our read and now, and its eviction pass may have run
+            // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
             var latest = Policy;
             if (!ReferenceEquals(latest, policy) && DecideNode(latest, key, networkKeyProven) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
                 return Refuse(slot.Address, key?.ToShortString(), late).Decision;
+            }
+            if (latest.LogSecurityEvents)
+            {
+                SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
             }
             return SecurityDecision.Allow;
         }
