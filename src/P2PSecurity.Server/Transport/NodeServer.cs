@@ -111,7 +111,9 @@ internal sealed class NodeServer(PipelineServices services, NodeServerStatus sta
 
     private async Task StopLoopsAsync()
     {
-        var quiet = TimeSpan.FromMilliseconds(50);
+        // No quiet period: every connection is closed by now, and DotNetty's quiet-period wait, once any task ran
+        // lately, lasts the whole timeout.
+        var quiet = TimeSpan.Zero;
         var bound = TimeSpan.FromSeconds(1);
         var stopping = new List<Task>();
         if (_workers is not null)
