@@ -67,8 +67,11 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
         var policy = manager.Policy;
         var welcome = new WelcomeMessage(peer.NodeKey, policy.MaxFrameSize, policy.MessageRateLimit.Count,
             (int)policy.MessageRateLimit.Period.TotalSeconds, manager.ProveNetworkKey(hello.Challenge, clientKey, own));
-        context.WriteAndFlushAsync(welcome);
+        // The session is registered before the peer can see its welcome, so anything it does next finds it; the
+        // welcome goes out from the pipeline's tail because this handler has just left the pipeline.
+        var channel = context.Channel;
         SessionActivation.Activate(context, services, slot, peer.NodeKey, outbound: false);
+        channel.WriteAndFlushAsync(welcome);
     }
 
     public override void ExceptionCaught(IChannelHandlerContext context, Exception exception)
