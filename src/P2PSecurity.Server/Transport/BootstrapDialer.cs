@@ -98,7 +98,15 @@ internal sealed class BootstrapDialer(
             .ChannelFactory(() => new TcpSocketChannel(address.AddressFamily))
             .Option(ChannelOption.TcpNodelay, true)
             .Option(ChannelOption.ConnectTimeout, ConnectTimeout)
-            .Handler(new OutboundChannelInitializer(services, slot, peer.PinnedKey, r => handshake.TrySetResult(r)));
+            .Handler(new OutboundChannelInitializer(services, slot, peer.PinnedKey, r =>
+            {
+                // Status follows the handshake at once, on the connection's event loop.
+                if (r.Welcomed)
+                {
+                    tracker.Connected(slot.NodeKey ?? default);
+                }
+                handshake.TrySetResult(r);
+            }));
         IChannel channel;
         try
         {
@@ -119,7 +127,6 @@ internal sealed class BootstrapDialer(
                 await channel.CloseAsync().ConfigureAwait(false);
                 return (false, result.ToString());
             }
-            tracker.Connected(slot.NodeKey ?? default);
             ServerLog.BootstrapConnected(services.Logger, peer.ToString(), slot.NodeKey?.ToShortString() ?? "-");
             await channel.CloseCompletion.WaitAsync(stop).ConfigureAwait(false);
             return (true, null);

@@ -17,7 +17,8 @@ public sealed class NodeNetworkTests : IDisposable
         using var b = TestIdentities.Create();
         await using var s1 = await TestServer.StartAsync(_first, "");
         await using var s2 = await TestServer.StartAsync(_second, $"BOOTSTRAP_ADDRESSES=127.0.0.1:{s1.Port}#{s1.Identity.NodeKey}\n");
-        await Wait.UntilAsync(() => s1.Sessions.Count == 1 && s2.Sessions.Count == 1, "the bootstrap link");
+        await Wait.UntilAsync(() => s1.Sessions.Count == 1 && s2.Status.OutboundPeers.Single().State == OutboundPeerState.Connected,
+            "the bootstrap link");
         var link = Assert.Single(s2.Status.OutboundPeers);
         Assert.Equal(OutboundPeerState.Connected, link.State);
         Assert.Equal(s1.Identity.NodeKey, link.ConnectedKey);
