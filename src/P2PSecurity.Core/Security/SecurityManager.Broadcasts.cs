@@ -7,8 +7,9 @@ public sealed partial class SecurityManager
 {
     /// <summary>
     /// The gate for a broadcast a session sent (after the message rate gate): the sender must have a node key, the
-    /// originator must not be blocked (nor, in whitelist mode, unlisted), and with ENABLE_MESSAGE_SIGNING the
-    /// signature must verify against the originator's key; REJECT_UNSIGNED_MESSAGES also drops unsigned ones.
+    /// originator must not be blocked (nor, in whitelist mode, unlisted), and with ENABLE_MESSAGE_SIGNING or
+    /// REJECT_UNSIGNED_MESSAGES a signature must verify against the originator's key; REJECT_UNSIGNED_MESSAGES also
+    /// drops unsigned ones.
     /// </summary>
     /// <remarks>
     /// An unsigned broadcast's origin is only a claim: with signing off, a relay could name any originator. That is
@@ -46,7 +47,9 @@ public sealed partial class SecurityManager
         {
             return DenyReason.OriginBlocked;
         }
-        if (policy.EnableMessageSigning)
+        // Signatures are checked when this node signs or insists on signatures. A signature that does not verify
+        // is a forgery and is never relayed; an unsigned message only when REJECT_UNSIGNED_MESSAGES says so.
+        if (policy.EnableMessageSigning || policy.RejectUnsignedMessages)
         {
             switch (BroadcastSigning.Verify(message))
             {

@@ -18,6 +18,8 @@ public sealed class BroadcastGateTests : IDisposable
     [InlineData("ENABLE_MESSAGE_SIGNING=true", false, DenyReason.None)]
     [InlineData("ENABLE_MESSAGE_SIGNING=true\nREJECT_UNSIGNED_MESSAGES=true", false, DenyReason.MessageUnsigned)]
     [InlineData("ENABLE_MESSAGE_SIGNING=true\nREJECT_UNSIGNED_MESSAGES=true", true, DenyReason.None)]
+    [InlineData("REJECT_UNSIGNED_MESSAGES=true", false, DenyReason.MessageUnsigned)]
+    [InlineData("REJECT_UNSIGNED_MESSAGES=true", true, DenyReason.None)]
     public void EvaluateBroadcast_SigningRules(string env, bool sign, DenyReason expected)
     {
         using var manager = Manager(env);
@@ -27,10 +29,12 @@ public sealed class BroadcastGateTests : IDisposable
         Assert.Equal(expected, decision.Reason);
     }
 
-    [Fact]
-    public void EvaluateBroadcast_BadSignatureWithSigningOn_IsInvalidEvenWhenUnsignedAreAccepted()
+    [Theory]
+    [InlineData("ENABLE_MESSAGE_SIGNING=true\nREJECT_UNSIGNED_MESSAGES=false")]
+    [InlineData("ENABLE_MESSAGE_SIGNING=false\nREJECT_UNSIGNED_MESSAGES=true")]
+    public void EvaluateBroadcast_BadSignatureWhenSignaturesAreChecked_IsInvalid(string env)
     {
-        using var manager = Manager("ENABLE_MESSAGE_SIGNING=true\nREJECT_UNSIGNED_MESSAGES=false");
+        using var manager = Manager(env);
         var forged = BroadcastSigning.Create(_origin, [1], sign: true) with { Payload = [2] };
 
         Assert.Equal(DenyReason.MessageSignatureInvalid, manager.EvaluateBroadcast(Welcomed(manager), forged).Reason);
