@@ -31,4 +31,15 @@ public sealed partial class SecurityManager
             ? null
             : NetworkKeyProof.Compute(secret, challenge, client, server);
     }
+
+    /// <summary>
+    /// For a connection whose eviction callback was registered just now: a reload that ran between its accept and
+    /// the registration found no callback to call, so ask again. Refuses only when the policy in force refuses this
+    /// live connection and EVICT_ON_POLICY_CHANGE is on.
+    /// </summary>
+    public SecurityDecision EvaluateEviction(ConnectionSlot slot)
+    {
+        var policy = Policy;
+        return policy.EvictOnPolicyChange ? EvaluateLive(slot, policy) : SecurityDecision.Allow;
+    }
 }

@@ -19,8 +19,8 @@ internal sealed class EvictionHandler(ConnectionSlot slot, SecurityManager manag
         var channel = context.Channel;
         slot.OnEvict(decision => channel.EventLoop.Execute(() => Evict(channel, decision)));
         // A reload between the accept gate and this point found no callback to call; ask again now.
-        var now = SecurityManager.EvaluateLive(slot, manager.Policy);
-        if (!now.Allowed && manager.Policy.EvictOnPolicyChange)
+        var now = manager.EvaluateEviction(slot);
+        if (!now.Allowed)
         {
             channel.EventLoop.Execute(() => Evict(channel, now));
         }

@@ -1,4 +1,5 @@
 using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Hosting;
@@ -13,6 +14,7 @@ namespace P2PSecurity.Server.Pipeline;
 internal sealed class SessionHandler(PipelineServices services, NodeSession session) : ChannelHandlerAdapter
 {
     private bool _closing;
+    private string _closeReason = "connection_closed";
 
     public override void HandlerAdded(IChannelHandlerContext context)
     {
@@ -27,6 +29,10 @@ internal sealed class SessionHandler(PipelineServices services, NodeSession sess
     public override void ChannelInactive(IChannelHandlerContext context)
     {
         services.Sessions.Remove(session);
+        if (services.Manager.Policy.LogSecurityEvents)
+        {
+            SecurityLog.SessionClosed(services.Logger, session.Slot.Address.ToString(), session.NodeKey?.ToShortString() ?? "anonymous", _closeReason);
+        }
         context.FireChannelInactive();
     }
 
@@ -51,12 +57,18 @@ internal sealed class SessionHandler(PipelineServices services, NodeSession sess
                 }
                 break;
             case GoodbyeMessage:
-            case RefusalMessage:
                 _closing = true;
+                _closeReason = "goodbye";
+                context.CloseAsync();
+                break;
+            case RefusalMessage refusal:
+                _closing = true;
+                _closeReason = "refused_by_peer:" + refusal.Reason.Code();
                 context.CloseAsync();
                 break;
             default:
                 _closing = true;
+                _closeReason = DenyReason.ProtocolViolation.Code();
                 services.Manager.ReportRefusal(session.Slot.Address, session.NodeKey, DenyReason.ProtocolViolation);
                 ChannelClosing.Refuse(context, DenyReason.ProtocolViolation);
                 break;

@@ -50,6 +50,20 @@ public sealed class ServerProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_PortInUse_SaysSoAndExitsWithOne()
+    {
+        using var occupier = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { DualMode = true };
+        occupier.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+        occupier.Listen();
+        var port = ((IPEndPoint)occupier.LocalEndPoint!).Port;
+        await using var server = ServerProcess.Start(_folder.Path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains($"cannot listen on [::]:{port}", server.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signals_SighupReloadsAndSigtermSaysGoodbyeAndExits()
     {
         using var node = TestIdentities.Create();
