@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace P2PSecurity.Server.Transport;
 
@@ -9,10 +10,10 @@ namespace P2PSecurity.Server.Transport;
 internal sealed class SessionRegistry
 {
     private readonly Lock _gate = new();
-    private ImmutableArray<NodeSession> _sessions = [];
+    private NodeSession[] _sessions = [];
 
-    /// <summary>A snapshot of the sessions now.</summary>
-    public ImmutableArray<NodeSession> Sessions => ImmutableInterlocked.InterlockedCompareExchange(ref _sessions, default, default);
+    /// <summary>A snapshot of the sessions now (the array is never changed once published).</summary>
+    public ImmutableArray<NodeSession> Sessions => ImmutableCollectionsMarshal.AsImmutableArray(Volatile.Read(ref _sessions));
 
     public int Count => Sessions.Length;
 
@@ -26,7 +27,7 @@ internal sealed class SessionRegistry
     {
         lock (_gate)
         {
-            _sessions = _sessions.Add(session);
+            Volatile.Write(ref _sessions, [.. _sessions, session]);
         }
         Opened?.Invoke(session);
     }
@@ -37,8 +38,9 @@ internal sealed class SessionRegistry
         lock (_gate)
         {
             var before = _sessions;
-            _sessions = before.Remove(session);
-            removed = _sessions.Length != before.Length;
+            var after = Array.FindAll(before, s => !ReferenceEquals(s, session));
+            removed = after.Length != before.Length;
+            Volatile.Write(ref _sessions, after);
         }
         if (removed)
         {
