@@ -51,6 +51,15 @@ public static class ServerHost
     }
 
     /// <summary>
+    /// <see cref="CreateBuilder(ServerOptions)"/> from a command line (<c>--env-file PATH</c>, <c>--port N</c>);
+    /// a command line that cannot be understood throws <see cref="StartupException"/> with the usage.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args) =>
+        ServerArguments.TryParse(args, out var options, out var error, out _)
+            ? CreateBuilder(options)
+            : throw new StartupException((error ?? "help requested") + "\n" + ServerArguments.Usage);
+
+    /// <summary>
     /// Everything the node server needs, registered on a new host builder: the policy (an invalid file throws
     /// <see cref="StartupException"/> listing every error), the log, the node identity (created on first start),
     /// the listener and dialers, SIGHUP reload and the policy-file check.
