@@ -37,6 +37,11 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
                 : "is not a valid CIDR: the address before '/' is not an IP address (e.g. 10.0.0.0/8 or 2001:db8::/32)";
             return false;
         }
+        if (address.AddressFamily == AddressFamily.InterNetwork && PlainDecimalError(addressText) is { } decimalError)
+        {
+            error = decimalError;
+            return false;
+        }
         var isV4 = address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6;
         var maxPrefix = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         var prefix = maxPrefix;
@@ -69,6 +74,31 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         range = new IpRange(first, last, Format(first, bits, isV4));
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// IPAddress.TryParse follows inet_aton: "010.0.0.1" is 8.0.0.1 (octal) and "0x0a.0.0.1" is 10.0.0.1. An operator
+    /// who writes zero-padded parts means decimal, so the rule would block the wrong host: only plain decimal is taken.
+    /// </summary>
+    private static string? PlainDecimalError(string text)
+    {
+        var parts = text.Split('.');
+        foreach (var part in parts)
+        {
+            if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit))
+            {
+                return "is not a valid IP address (e.g. 203.0.113.7 or 2001:db8::7)";
+            }
+        }
+        foreach (var part in parts)
+        {
+            if (part.Length > 1 && part[0] == '0')
+            {
+                var meant = string.Join('.', parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
+                return $"is not a valid IP address: '{part}' has a leading zero, which some tools read as octal; write each part in plain decimal (e.g. {meant})";
+            }
+        }
+        return null;
     }
 
     private static string Format(UInt128 first, int bits, bool isV4)

@@ -104,7 +104,9 @@ public static class PolicyLoader
         }
 
         var ok = diagnostics.TrueForAll(d => d.Severity != DiagnosticSeverity.Error);
-        return new PolicyLoadResult(ok ? policy : null, diagnostics);
+        // Settings are read in a fixed order; an operator reads the file top to bottom. (Stable: same-line findings keep their order.)
+        var inFileOrder = diagnostics.OrderBy(d => d.Line ?? 0).ToList();
+        return new PolicyLoadResult(ok ? policy : null, inFileOrder);
     }
 
     private static Dictionary<string, EnvAssignment> CollectKnownKeys(EnvDocument document, List<PolicyDiagnostic> diagnostics)
@@ -135,11 +137,12 @@ public static class PolicyLoader
     /// <summary>Reads typed settings, adding a diagnostic for each bad one and falling back to the default.</summary>
     private sealed class SettingReader(Dictionary<string, EnvAssignment> values, List<PolicyDiagnostic> diagnostics)
     {
+        // The value is kept as written (only cut); PolicyDiagnostic escapes it when printed, exactly once.
         private void Error(EnvAssignment a, string? value, string message, int? line = null) =>
-            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Shorten(value), message));
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Truncate(value), message));
 
         private void Warn(EnvAssignment a, string? value, string message, int? line = null) =>
-            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Shorten(value), message));
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Truncate(value), message));
 
         private bool TryGet(string key, out EnvAssignment assignment, out string value)
         {

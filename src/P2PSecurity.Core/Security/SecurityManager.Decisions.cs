@@ -70,7 +70,8 @@ public sealed partial class SecurityManager
             }
             slot.NodeKey = key;
             slot.Authenticated = true;
-            if (policy.LogSecurityEvents)
+            // Checked before the arguments are built: formatting the address and key allocates on every welcome.
+            if (policy.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
             {
                 SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
             }
@@ -100,7 +101,13 @@ public sealed partial class SecurityManager
         }
         if (key is not { } k)
         {
-            return policy.RequireNodeAuthentication || policy.WhitelistMode ? DenyReason.AuthenticationRequired : DenyReason.None;
+            if (policy.RequireNodeAuthentication || policy.WhitelistMode)
+            {
+                return DenyReason.AuthenticationRequired;
+            }
+            // No certificate is allowed, but the network key still is required when set: its absence must not be
+            // a way around it.
+            return policy.NetworkSecretKey.Length > 0 && !networkKeyProven ? DenyReason.NetworkKeyProofFailed : DenyReason.None;
         }
         if (policy.BlockedNodeKeys.Contains(k))
         {

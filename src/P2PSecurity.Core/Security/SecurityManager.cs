@@ -34,6 +34,7 @@ public sealed partial class SecurityManager : IDisposable
     private bool _missingReported;
     private long _nextSlotId;
     private long _fileReads;
+    private long _racyWindowNs = PolicyFileWatch.DefaultRacyWindowNs;
 
     private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time)
     {
@@ -59,7 +60,7 @@ public sealed partial class SecurityManager : IDisposable
         time ??= TimeProvider.System;
         var fullPath = Path.GetFullPath(policyPath);
         var (stamp, bytes) = ReadStable(fullPath);
-        var watch = NewWatch(stamp);
+        var watch = NewWatch(stamp, PolicyFileWatch.DefaultRacyWindowNs);
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
         if (bytes is null)
@@ -129,6 +130,12 @@ public sealed partial class SecurityManager : IDisposable
             }
             try
             {
+                // Checked again under the lock: a thread that read the old watch just before another finished
+                // reloading would otherwise read the file a second time (single flight means once).
+                if (!Volatile.Read(ref _watch).NeedsRead(stamp))
+                {
+                    return false;
+                }
                 return ReloadLocked("connection", force: false).Outcome == ReloadOutcome.Applied;
             }
             finally
@@ -161,7 +168,7 @@ public sealed partial class SecurityManager : IDisposable
         var current = Policy;
         var (stamp, bytes) = ReadStable(PolicyPath);
         Interlocked.Increment(ref _fileReads);
-        Volatile.Write(ref _watch, NewWatch(stamp));
+        Volatile.Write(ref _watch, NewWatch(stamp, _racyWindowNs));
         var now = _time.GetUtcNow();
         if (bytes is null)
         {
@@ -256,8 +263,18 @@ public sealed partial class SecurityManager : IDisposable
         }
     }
 
-    private static PolicyFileWatch NewWatch(FileStamp stamp) =>
-        new(stamp, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100, Stopwatch.GetTimestamp());
+    private static PolicyFileWatch NewWatch(FileStamp stamp, long racyWindowNs) =>
+        new(stamp, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100, Stopwatch.GetTimestamp(), racyWindowNs);
+
+    /// <summary>
+    /// How long after a change the file's content is re-checked even though its metadata did not move (see
+    /// <see cref="PolicyFileWatch"/>). Tests of single flight set it to zero; nothing else should change it.
+    /// </summary>
+    internal TimeSpan RacyWindow
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _racyWindowNs) / 100);
+        set => Interlocked.Exchange(ref _racyWindowNs, value.Ticks * 100);
+    }
 
     /// <summary>Closes every live connection the new policy refuses; returns how many.</summary>
     private int EvictRefused(SecurityPolicy policy)
