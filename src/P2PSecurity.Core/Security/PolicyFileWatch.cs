@@ -6,7 +6,7 @@ namespace P2PSecurity.Core.Security;
 /// What the last reload saw of the policy file, published as one immutable object so that the lock-free check on
 /// every connection never reads half of it.
 /// </summary>
-internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long readAtMonotonic, long racyWindowNs)
+internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long readAtMonotonic, long racyWindowNs, bool pending = false)
 {
     /// <summary>
     /// File systems keep modification times at a coarse granularity (Linux: a scheduler tick, a few ms; FAT: 2 s).
@@ -32,7 +32,13 @@ internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long r
     /// </summary>
     public bool IsRacy => Stamp.Exists && ReadAtUnixNs - Stamp.ChangedNs < racyWindowNs;
 
+    /// <summary>The content read was not acted on yet (see <see cref="TruncatedFileGuard"/>): read again until it is.</summary>
+    public bool Pending { get; } = pending;
+
     /// <summary>Cheap test on the hot path: does the file need reading?</summary>
     public bool NeedsRead(in FileStamp current) =>
-        current != Stamp || (IsRacy && Stopwatch.GetTimestamp() - ReadAtMonotonic >= RacyRecheckTicks);
+        current != Stamp || ((IsRacy || Pending) && Stopwatch.GetTimestamp() - ReadAtMonotonic >= RacyRecheckTicks);
+
+    /// <summary>The same observation, marked as not acted on.</summary>
+    public PolicyFileWatch AsPending() => new(Stamp, ReadAtUnixNs, ReadAtMonotonic, racyWindowNs, pending: true);
 }

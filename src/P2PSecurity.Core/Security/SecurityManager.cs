@@ -168,7 +168,8 @@ public sealed partial class SecurityManager : IDisposable
         var current = Policy;
         var (stamp, bytes) = ReadStable(PolicyPath);
         Interlocked.Increment(ref _fileReads);
-        Volatile.Write(ref _watch, NewWatch(stamp, _racyWindowNs));
+        var watch = NewWatch(stamp, _racyWindowNs);
+        Volatile.Write(ref _watch, watch);
         var now = _time.GetUtcNow();
         if (bytes is null)
         {
@@ -184,6 +185,17 @@ public sealed partial class SecurityManager : IDisposable
             return missing;
         }
         _missingReported = false;
+        if (TruncatedFileGuard.IsProbablyHalfWritten(bytes, current, watch))
+        {
+            Volatile.Write(ref _watch, watch.AsPending());
+            var waiting = new ReloadResult(force ? ReloadOutcome.Invalid : ReloadOutcome.Unchanged, current.Revision, [],
+                force ? [TruncatedFileGuard.Diagnostic(PolicyPath, current.Revision, RacyWindow)] : [], 0, now, trigger);
+            if (force)
+            {
+                SecurityLog.PolicyWarning(_logger, waiting.Diagnostics[0].ToString());
+            }
+            return waiting;
+        }
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (hash == current.ContentHash)
         {

@@ -107,6 +107,40 @@ public sealed class ReloadFileTests
     }
 
     [Fact]
+    public void CheckConfigReload_FileCaughtBetweenTruncateAndWrite_KeepsThePolicy()
+    {
+        using var h = new ManagerHarness("BLOCKED_IP_ADDRESSES=203.0.113.9\n");
+
+        File.WriteAllBytes(h.PolicyPath, []); // what `cat new > .env` leaves for an instant
+        Assert.False(h.Manager.CheckConfigReload());
+        Assert.Equal(DenyReason.IpBlocked, h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.9")).Decision.Reason);
+        var explicitReload = h.Manager.Reload("control");
+
+        Assert.Equal(ReloadOutcome.Invalid, explicitReload.Outcome);
+        Assert.Contains("is empty and changed within the last 2 s", Assert.Single(explicitReload.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.Equal(1, h.Manager.Policy.Revision);
+        Assert.Empty(h.Logger.WithEvent(1002)); // no "unblocked" churn
+
+        h.Write("BLOCKED_IP_ADDRESSES=203.0.113.9,203.0.113.10\n");
+        Assert.True(h.Manager.CheckConfigReload());
+        Assert.Equal(["policy_change revision=2 BLOCKED_IP_ADDRESSES: blocked 203.0.113.10"], h.Logger.WithEvent(1002));
+    }
+
+    [Fact]
+    public async Task CheckConfigReload_FileEmptiedOnPurpose_AppliesOnceItStaysEmpty()
+    {
+        using var h = new ManagerHarness("BLOCKED_IP_ADDRESSES=203.0.113.9\n");
+        h.Manager.RacyWindow = TimeSpan.FromMilliseconds(200);
+
+        File.WriteAllBytes(h.PolicyPath, []);
+        Assert.False(h.Manager.CheckConfigReload());
+
+        Assert.True(await Poll.UntilAsync(() => h.Manager.CheckConfigReload()));
+        Assert.Equal(2, h.Manager.Policy.Revision);
+        Assert.True(h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.9")).Allowed);
+    }
+
+    [Fact]
     public void Reload_InvalidCidr_KeepsPreviousPolicy()
     {
         using var h = new ManagerHarness("BLOCKED_IP_ADDRESSES=203.0.113.9\n");
