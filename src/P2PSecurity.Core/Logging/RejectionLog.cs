@@ -47,7 +47,12 @@ public sealed class RejectionLog : IDisposable
     }
 
     /// <summary>Records one rejection; writes a line for it unless this window's quota is spent.</summary>
-    public void Refused(IPAddress remote, string? node, DenyReason reason)
+    public void Refused(IPAddress remote, string? node, DenyReason reason) => Refused(remote, node, null, reason);
+
+    /// <summary>As above, with the node key formatted (short form) only when a line is written.</summary>
+    internal void RefusedWithKey(IPAddress remote, NodeKey? node, DenyReason reason) => Refused(remote, null, node, reason);
+
+    private void Refused(IPAddress remote, string? nodeText, NodeKey? node, DenyReason reason)
     {
         var key = IpAddressKey.From(remote);
         bool detailed;
@@ -70,7 +75,7 @@ public sealed class RejectionLog : IDisposable
         }
         if (detailed)
         {
-            SecurityLog.Refused(_logger, IpAddressKey.ToAddress(key).ToString(), node ?? "-", reason.Code(), reason.Describe());
+            SecurityLog.Refused(_logger, IpAddressKey.ToAddress(key).ToString(), nodeText ?? node?.ToShortString() ?? "-", reason.Code(), reason.Describe());
         }
     }
 

@@ -16,15 +16,17 @@ public sealed partial class SecurityManager
         var policy = Policy;
         try
         {
-            var address = IpAddressKey.Normalize(remote);
-            var key = IpAddressKey.From(address);
+            // The key is the same for IPv4 and IPv4-mapped IPv6 (which is how a dual-mode socket shows every IPv4
+            // peer); the mapped form is turned into an IPv4 object only when a new per-address state is made, so
+            // the decision itself allocates nothing.
+            var key = IpAddressKey.From(remote);
             if (policy.Enabled && policy.BlockedIps.Contains(key))
             {
-                return Refuse(address, null, DenyReason.IpBlocked);
+                return Refuse(remote, null, DenyReason.IpBlocked);
             }
             while (true)
             {
-                var state = _ips.GetOrAdd(key, static (k, a) => new IpState(a, k), address);
+                var state = _ips.GetOrAdd(key, static (k, a) => new IpState(IpAddressKey.Normalize(a), k), remote);
                 var reason = state.TryOpen(policy, _time.GetTimestamp(), _time.TimestampFrequency, policy.Enabled);
                 if (reason == DenyReason.InternalError && state.Removed)
                 {
@@ -32,7 +34,7 @@ public sealed partial class SecurityManager
                 }
                 if (reason != DenyReason.None)
                 {
-                    return Refuse(address, null, reason);
+                    return Refuse(remote, null, reason);
                 }
                 var slot = new ConnectionSlot(this, state, Interlocked.Increment(ref _nextSlotId), _time.GetUtcNow()) { Outbound = outbound };
                 _live[slot.Id] = slot;
@@ -66,7 +68,7 @@ public sealed partial class SecurityManager
             var reason = DecideNode(policy, key, networkKeyProven);
             if (reason != DenyReason.None)
             {
-                return Refuse(slot.Address, key?.ToShortString(), reason).Decision;
+                return Refuse(slot.Address, key, reason).Decision;
             }
             slot.NodeKey = key;
             slot.Authenticated = true;
@@ -81,7 +83,7 @@ public sealed partial class SecurityManager
             if (!ReferenceEquals(latest, policy) && DecideNode(latest, key, networkKeyProven) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
-                return Refuse(slot.Address, key?.ToShortString(), late).Decision;
+                return Refuse(slot.Address, key, late).Decision;
             }
             return SecurityDecision.Allow;
         }
@@ -136,7 +138,7 @@ public sealed partial class SecurityManager
         {
             return SecurityDecision.Allow;
         }
-        return Refuse(slot.Address, slot.NodeKey?.ToShortString(), DenyReason.MessageRateExceeded).Decision;
+        return Refuse(slot.Address, slot.NodeKey, DenyReason.MessageRateExceeded).Decision;
     }
 
     /// <summary>True when messages originated by this node must be dropped, even when relayed by an allowed node.</summary>
@@ -155,14 +157,15 @@ public sealed partial class SecurityManager
 
     /// <summary>Records a refusal decided by the transport (e.g. a TLS handshake that failed) for logs and status.</summary>
     public void ReportRefusal(IPAddress remote, NodeKey? key, DenyReason reason) =>
-        Refuse(IpAddressKey.Normalize(remote), key?.ToShortString(), reason);
+        Refuse(remote, key, reason);
 
-    private AcceptResult Refuse(IPAddress address, string? node, DenyReason reason)
+    /// <summary>Counts and logs a refusal; the node key is formatted only if a line is written.</summary>
+    private AcceptResult Refuse(IPAddress address, NodeKey? node, DenyReason reason)
     {
         CountRefusal(reason);
         if (Policy.LogSecurityEvents)
         {
-            _rejections.Refused(address, node, reason);
+            _rejections.RefusedWithKey(address, node, reason);
         }
         return new AcceptResult(SecurityDecision.Deny(reason), null);
     }
