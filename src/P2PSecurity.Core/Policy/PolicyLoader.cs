@@ -28,7 +28,10 @@ public static class PolicyLoader
     }
 
     /// <summary>Validates file bytes; <paramref name="sourcePath"/> anchors relative paths.</summary>
-    public static PolicyLoadResult Load(byte[] bytes, string? sourcePath)
+    public static PolicyLoadResult Load(byte[] bytes, string? sourcePath) => Load(bytes, sourcePath, contentHash: null);
+
+    /// <summary>As above, with the bytes' SHA-256 already computed by the caller (a reload hashes first to skip unchanged content).</summary>
+    internal static PolicyLoadResult Load(byte[] bytes, string? sourcePath, string? contentHash)
     {
         string text;
         try
@@ -40,7 +43,7 @@ public static class PolicyLoader
             var line = 1 + bytes.AsSpan(0, Math.Max(0, Math.Min(ex.Index, bytes.Length))).Count((byte)'\n');
             return new PolicyLoadResult(null, [new PolicyDiagnostic(DiagnosticSeverity.Error, line, null, null, "the file is not valid UTF-8 text (binary or another encoding?)")]);
         }
-        return Load(text, sourcePath, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        return Load(text, sourcePath, contentHash ?? Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     /// <summary>Validates file text.</summary>

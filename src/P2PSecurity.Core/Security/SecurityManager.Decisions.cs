@@ -27,7 +27,8 @@ public sealed partial class SecurityManager
             while (true)
             {
                 var state = _ips.GetOrAdd(key, static (k, a) => new IpState(IpAddressKey.Normalize(a), k), remote);
-                var reason = state.TryOpen(policy, _time.GetTimestamp(), _time.TimestampFrequency, policy.Enabled);
+                var now = _time.GetTimestamp();
+                var reason = state.TryOpen(policy, now, _time.TimestampFrequency, policy.Enabled);
                 if (reason == DenyReason.InternalError && state.Removed)
                 {
                     continue; // the sweeper retired this state between GetOrAdd and TryOpen; take a fresh one
@@ -36,8 +37,8 @@ public sealed partial class SecurityManager
                 {
                     return Refuse(remote, null, reason);
                 }
-                var slot = new ConnectionSlot(this, state, Interlocked.Increment(ref _nextSlotId), _time.GetUtcNow()) { Outbound = outbound };
-                _live[slot.Id] = slot;
+                var slot = new ConnectionSlot(this, state, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
+                state.Link(slot);
                 return new AcceptResult(SecurityDecision.Allow, slot);
             }
         }
@@ -172,12 +173,25 @@ public sealed partial class SecurityManager
 
     internal void OnSlotReleased(ConnectionSlot slot)
     {
-        _live.TryRemove(slot.Id, out _);
-        slot.State.Close();
+        slot.State.Close(slot);
     }
 
     /// <summary>Live connections right now.</summary>
-    public IReadOnlyCollection<ConnectionSlot> LiveConnections => _live.Values.ToList();
+    public IReadOnlyCollection<ConnectionSlot> LiveConnections
+    {
+        get
+        {
+            var live = new List<ConnectionSlot>();
+            foreach (var state in _ips.Values)
+            {
+                state.CopyLiveTo(live);
+            }
+            return live;
+        }
+    }
+
+    /// <summary>The wall-clock time of a monotonic timestamp taken earlier.</summary>
+    internal DateTimeOffset TimeOf(long timestamp) => _time.GetUtcNow() - _time.GetElapsedTime(timestamp);
 
     /// <summary>Refusals since start, by reason.</summary>
     public IReadOnlyDictionary<DenyReason, long> RefusalCounts

@@ -23,7 +23,6 @@ public sealed partial class SecurityManager : IDisposable
     private readonly TimeProvider _time;
     private readonly RejectionLog _rejections;
     private readonly ConcurrentDictionary<UInt128, IpState> _ips = new();
-    private readonly ConcurrentDictionary<long, ConnectionSlot> _live = new();
     private readonly long[] _refusals = new long[256];
     private readonly Lock _reloadLock = new();
     private readonly ITimer _sweeper;
@@ -206,7 +205,7 @@ public sealed partial class SecurityManager : IDisposable
         {
             return LastReload; // same broken content: already reported once
         }
-        var loaded = PolicyLoader.Load(bytes, PolicyPath);
+        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash);
         if (loaded.Policy is null)
         {
             _lastFailedHash = hash;
@@ -292,7 +291,7 @@ public sealed partial class SecurityManager : IDisposable
     private int EvictRefused(SecurityPolicy policy)
     {
         var closed = 0;
-        foreach (var slot in _live.Values)
+        foreach (var slot in LiveConnections)
         {
             var decision = EvaluateLive(slot, policy);
             if (!decision.Allowed && slot.Evict(decision))

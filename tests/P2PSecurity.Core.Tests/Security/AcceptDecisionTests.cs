@@ -119,6 +119,35 @@ public sealed class AcceptDecisionTests
     }
 
     [Fact]
+    public void Slot_OpenedAt_IsTheAdmissionTime()
+    {
+        using var h = new ManagerHarness(string.Empty);
+        var admittedAt = h.Time.GetUtcNow();
+        var slot = h.Manager.OnNewConnection(IPAddress.Parse("10.0.0.1")).Slot!;
+
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(admittedAt, slot.OpenedAt);
+    }
+
+    [Fact]
+    public void LiveConnections_FollowAdmissionsAndReleasesInAnyOrder()
+    {
+        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=10
+CONNECTION_RATE_LIMIT=1000
+");
+        var slots = Enumerable.Range(0, 30).Select(i => h.Manager.OnNewConnection(IPAddress.Parse($"10.0.0.{i % 3}")).Slot!).ToList();
+        var random = new Random(5);
+        var released = slots.OrderBy(_ => random.Next()).Take(17).ToList();
+
+        released.ForEach(s => s.Release());
+
+        var live = h.Manager.LiveConnections.Select(s => s.Id).Order().ToList();
+        Assert.Equal(slots.Except(released).Select(s => s.Id).Order().ToList(), live);
+        Assert.Equal(30, slots.Select(s => s.Id).Distinct().Count());
+    }
+
+    [Fact]
     public void Disabled_OpensEveryGate()
     {
         var key = TestKeys.Hex(1);

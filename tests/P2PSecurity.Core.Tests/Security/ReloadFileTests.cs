@@ -130,7 +130,7 @@ public sealed class ReloadFileTests
     public async Task CheckConfigReload_FileEmptiedOnPurpose_AppliesOnceItStaysEmpty()
     {
         using var h = new ManagerHarness("BLOCKED_IP_ADDRESSES=203.0.113.9\n");
-        h.Manager.RacyWindow = TimeSpan.FromMilliseconds(200);
+        h.Manager.RacyWindow = TimeSpan.FromSeconds(1);
 
         File.WriteAllBytes(h.PolicyPath, []);
         Assert.False(h.Manager.CheckConfigReload());
