@@ -133,9 +133,7 @@ public sealed class AcceptDecisionTests
     [Fact]
     public void LiveConnections_FollowAdmissionsAndReleasesInAnyOrder()
     {
-        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=10
-CONNECTION_RATE_LIMIT=1000
-");
+        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=10\nCONNECTION_RATE_LIMIT=1000\n");
         var slots = Enumerable.Range(0, 30).Select(i => h.Manager.OnNewConnection(IPAddress.Parse($"10.0.0.{i % 3}")).Slot!).ToList();
         var random = new Random(5);
         var released = slots.OrderBy(_ => random.Next()).Take(17).ToList();
