@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 
 namespace P2PSecurity.Core.EnvFile;
 
@@ -25,338 +25,42 @@ public static class EnvFileParser
     /// <summary>Parses <paramref name="text"/>; never throws for any input.</summary>
     public static EnvDocument Parse(string text)
     {
-        var scanner = new Scanner(text);
+        var scanner = new EnvScanner(text);
         scanner.Run();
         return new EnvDocument(text, scanner.Assignments, scanner.Errors);
     }
 
-    private sealed class Scanner(string text)
+    /// <summary>
+    /// Characters that keep an unquoted value off the fast path: '$' and '\\' (DotNetEnv interprets them), quotes,
+    /// and every control or whitespace character but space and tab (DotNetEnv rejects them).
+    /// </summary>
+    internal static readonly SearchValues<char> NotPlainUnquoted = CharsWhere(c =>
+        c is '$' or '\\' or '"' or '\'' || (c is not (' ' or '\t') && (char.IsControl(c) || char.IsWhiteSpace(c))));
+
+    /// <summary>Characters DotNetEnv rejects between quotes: controls that are not whitespace.</summary>
+    internal static readonly SearchValues<char> RejectedInQuotes = CharsWhere(c => char.IsControl(c) && !char.IsWhiteSpace(c));
+
+    private static SearchValues<char> CharsWhere(Func<char, bool> predicate)
     {
-        private readonly string _text = text;
-        private int _pos;
-        private int _line = 1;
-        private int _suppressedErrors;
-
-        public List<EnvAssignment> Assignments { get; } = [];
-
-        public List<EnvParseError> Errors { get; } = [];
-
-        public void Run()
+        var chars = new List<char>();
+        for (var c = 0; c <= char.MaxValue; c++)
         {
-            if (_text.Length > 0 && _text[0] == '\uFEFF')
+            if (predicate((char)c))
             {
-                _pos = 1;
-            }
-            while (_pos < _text.Length)
-            {
-                ParseLine();
-            }
-            if (_suppressedErrors > 0)
-            {
-                Errors.Add(new EnvParseError(_line, $"... and {_suppressedErrors.ToString("N0", CultureInfo.InvariantCulture)} more syntax errors"));
+                chars.Add((char)c);
             }
         }
-
-        private void ParseLine()
-        {
-            SkipSpaces();
-            if (AtEndOfLine())
-            {
-                SkipToNextLine();
-                return;
-            }
-            var c = _text[_pos];
-            if (c == '#')
-            {
-                EndLine(null);
-                return;
-            }
-            if (SkipCommandPrefix())
-            {
-                c = _pos < _text.Length ? _text[_pos] : '\n';
-            }
-            if (!IsKeyStart(c))
-            {
-                Error(_line, $"expected KEY=VALUE, found {Describe(c)}");
-                SkipToNextLine();
-                return;
-            }
-            var keyStart = _pos;
-            while (_pos < _text.Length && IsKeyChar(_text[_pos]))
-            {
-                _pos++;
-            }
-            var key = _text[keyStart.._pos];
-            SkipSpaces();
-            if (_pos >= _text.Length || _text[_pos] != '=')
-            {
-                var found = _pos >= _text.Length ? "end of file" : AtEndOfLine() ? "end of line" : Describe(_text[_pos]);
-                Error(_line, $"'{Shorten(key)}' must be followed by '=', found {found}");
-                SkipToNextLine();
-                return;
-            }
-            _pos++;
-            SkipSpaces();
-            var keyLine = _line;
-            if (_pos < _text.Length && (_text[_pos] == '\'' || _text[_pos] == '"'))
-            {
-                ParseQuoted(key, keyLine);
-            }
-            else
-            {
-                ParseUnquoted(key, keyLine);
-            }
-        }
-
-        private void ParseQuoted(string key, int keyLine)
-        {
-            var quote = _text[_pos];
-            var start = _pos;
-            var close = FindClosingQuote(quote, _pos + 1);
-            if (close < 0)
-            {
-                var name = quote == '"' ? "double" : "single";
-                Error(keyLine, $"{Shorten(key)}: the {name} quote opened on this line is never closed");
-                SkipToNextLine();
-                return;
-            }
-            for (var i = _pos; i < close; i++)
-            {
-                if (_text[i] == '\n')
-                {
-                    _line++;
-                }
-            }
-            _pos = close + 1;
-            SkipSpaces();
-            if (!AtEndOfLine() && _text[_pos] != '#')
-            {
-                // What follows a secret's closing quote may be part of the secret: do not show it.
-                var what = IsSecretLike(key) ? "text" : Describe(_text[_pos]);
-                Error(_line, $"{Shorten(key)}: unexpected {what} after the closing quote");
-                SkipToNextLine();
-                return;
-            }
-            var raw = _text.Substring(start, close + 1 - start);
-            var kind = quote == '"' ? EnvQuote.DoubleQuoted : EnvQuote.SingleQuoted;
-            var inner = raw[1..^1];
-            var literal = (kind == EnvQuote.SingleQuoted || (inner.IndexOf('\\') < 0 && inner.IndexOf('$') < 0)) && IsPlainQuoted(inner);
-            Add(key, keyLine, start, raw, kind, literal ? inner : null);
-            EndLine(key);
-        }
-
-        private void ParseUnquoted(string key, int keyLine)
-        {
-            var start = _pos;
-            var end = _pos;
-            // A lone '\r' ends the value too; EndLine then reports it.
-            while (end < _text.Length && _text[end] != '\n' && _text[end] != '\r')
-            {
-                // An unquoted value ends at a '#' that starts it or follows whitespace: the rest is a comment.
-                if (_text[end] == '#' && (end == start || IsSpace(_text[end - 1])))
-                {
-                    break;
-                }
-                end++;
-            }
-            var valueEnd = end;
-            while (valueEnd > start && IsSpace(_text[valueEnd - 1]))
-            {
-                valueEnd--;
-            }
-            var raw = _text[start..valueEnd];
-            Add(key, keyLine, start, raw, EnvQuote.None, IsPlainUnquoted(raw) ? raw : null);
-            _pos = end;
-            EndLine(key);
-        }
-
-        /// <summary>
-        /// Skips DotNetEnv's optional command prefix (<c>export</c>, <c>set -x</c>, <c>set</c>, <c>SET</c>, then
-        /// whitespace), so that a file written for a shell means the same here as there.
-        /// </summary>
-        private bool SkipCommandPrefix()
-        {
-            foreach (var prefix in CommandPrefixes)
-            {
-                if (string.CompareOrdinal(_text, _pos, prefix, 0, prefix.Length) == 0)
-                {
-                    // Like DotNetEnv, the first prefix that matches decides: "set -xKEY=1" is not "set" + "-xKEY".
-                    if (_pos + prefix.Length < _text.Length && IsSpace(_text[_pos + prefix.Length]))
-                    {
-                        _pos += prefix.Length;
-                        SkipSpaces();
-                        return true;
-                    }
-                    return false;
-                }
-            }
-            return false;
-        }
-
-        /// <summary>
-        /// Moves past the rest of a line that holds nothing but an optional comment. A carriage return not followed
-        /// by a line feed is an error, not a line end: a terminal shows what follows it over the line's start, so it
-        /// could hide an assignment from a reader while a lax parser skips it (or the other way round).
-        /// </summary>
-        private void EndLine(string? key)
-        {
-            var nl = _text.IndexOf('\n', _pos);
-            var lineEnd = nl < 0 ? _text.Length : nl;
-            var cr = _text.IndexOf('\r', _pos, lineEnd - _pos);
-            if (cr >= 0 && cr != lineEnd - 1)
-            {
-                var where = key is null ? string.Empty : $"{Shorten(key)}: ";
-                Error(_line, where + "a lone carriage return (U+000D) is not a line end; use \\n or \\r\\n");
-            }
-            else if (cr >= 0 && nl < 0)
-            {
-                Error(_line, "the file ends with a lone carriage return (U+000D); end it with \\n or \\r\\n");
-            }
-            SkipToNextLine();
-        }
-
-        private void Add(string key, int line, int start, string raw, EnvQuote quote, string? literal)
-        {
-            string value;
-            if (literal is not null && raw.Length >= FastPathThreshold)
-            {
-                value = literal;
-            }
-            else
-            {
-                var interpreted = InterpretWithDotNetEnv(key, raw, line);
-                if (interpreted is null)
-                {
-                    return;
-                }
-                value = interpreted;
-            }
-            var interpolated = quote != EnvQuote.SingleQuoted && raw.Contains('$', StringComparison.Ordinal);
-            Assignments.Add(new EnvAssignment(key, value, line, start, raw.Length, quote, interpolated));
-        }
-
-        private string? InterpretWithDotNetEnv(string key, string raw, int line)
-        {
-            try
-            {
-                // NoEnvVars: parse only, never touch the process environment.
-                foreach (var pair in DotNetEnv.Env.LoadContents($"{key}={raw}\n", DotNetEnv.Env.NoEnvVars()))
-                {
-                    return pair.Value;
-                }
-                return string.Empty;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Error(line, $"{Shorten(key)}: value could not be parsed ({Reason(key, ex.Message)})");
-                return null;
-            }
-        }
-
-        private int FindClosingQuote(char quote, int from)
-        {
-            if (quote == '\'')
-            {
-                return _text.IndexOf('\'', from);
-            }
-            for (var i = from; i < _text.Length; i++)
-            {
-                var c = _text[i];
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private void Error(int line, string message)
-        {
-            if (Errors.Count < MaxErrors)
-            {
-                Errors.Add(new EnvParseError(line, message));
-            }
-            else
-            {
-                _suppressedErrors++;
-            }
-        }
-
-        private bool AtEndOfLine() => _pos >= _text.Length || IsLineEnd(_pos);
-
-        /// <summary>A line ends at "\n" or "\r\n", as in DotNetEnv; a lone "\r" does not end one.</summary>
-        private bool IsLineEnd(int i) =>
-            _text[i] == '\n' || (_text[i] == '\r' && i + 1 < _text.Length && _text[i + 1] == '\n');
-
-        private void SkipSpaces()
-        {
-            while (_pos < _text.Length && IsSpace(_text[_pos]))
-            {
-                _pos++;
-            }
-        }
-
-        private void SkipToNextLine()
-        {
-            var nl = _text.IndexOf('\n', _pos);
-            if (nl < 0)
-            {
-                _pos = _text.Length;
-                return;
-            }
-            _pos = nl + 1;
-            _line++;
-        }
-
-        // DotNetEnv's inline whitespace is space and tab only; its keys are letters (any script), digits, '_', '.', '-'.
-        private static bool IsSpace(char c) => c is ' ' or '\t';
-
-        private static bool IsKeyStart(char c) => char.IsLetter(c) || c == '_';
-
-        private static bool IsKeyChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '.' or '-';
-
-        /// <summary>
-        /// True when DotNetEnv would return the unquoted text unchanged: no '$' or '\', no quote, and no control
-        /// or whitespace character other than space and tab (DotNetEnv rejects those).
-        /// </summary>
-        private static bool IsPlainUnquoted(string raw)
-        {
-            foreach (var c in raw)
-            {
-                if (c is '$' or '\\' or '"' or '\'' || (c is not (' ' or '\t') && (char.IsControl(c) || char.IsWhiteSpace(c))))
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /// <summary>True when DotNetEnv accepts every character between the quotes as it is (no control character that is not whitespace).</summary>
-        private static bool IsPlainQuoted(string inner)
-        {
-            foreach (var c in inner)
-            {
-                if (char.IsControl(c) && !char.IsWhiteSpace(c))
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
+        return SearchValues.Create(chars.ToArray());
     }
 
-    private static readonly string[] CommandPrefixes = ["export", "set -x", "set", "SET"];
+    internal static readonly string[] CommandPrefixes = ["export", "set -x", "set", "SET"];
 
     /// <summary>
     /// DotNetEnv's (Sprache's) error without what follows the reason: "(Line 1, Column 9)" counts in the single line
     /// handed to it, and "recently consumed: ..." repeats the value, which may be a secret. For a key that looks
     /// secret even the unexpected character is left out.
     /// </summary>
-    private static string Reason(string key, string message)
+    internal static string Reason(string key, string message)
     {
         if (IsSecretLike(key))
         {

@@ -282,9 +282,9 @@ public static class PolicyLoader
         {
             var result = new List<NodeKey>();
             var seen = new HashSet<NodeKey>();
-            foreach (var (entry, line, a) in Entries(key))
+            foreach (var (start, length, line, a) in EntrySpans(key))
             {
-                if (NodeKey.TryParse(entry, out var nodeKey, out var error))
+                if (NodeKey.TryParse(a.Value.AsSpan(start, length), out var nodeKey, out var error))
                 {
                     if (seen.Add(nodeKey))
                     {
@@ -293,7 +293,7 @@ public static class PolicyLoader
                 }
                 else
                 {
-                    Error(a, entry, "is not a node key: " + error, line);
+                    Error(a, a.Value.Substring(start, length), "is not a node key: " + error, line);
                 }
             }
             return result;
@@ -342,7 +342,11 @@ public static class PolicyLoader
         }
 
         /// <summary>Splits a list value on commas, whitespace and newlines, keeping each entry's line.</summary>
-        private IEnumerable<(string Entry, int Line, EnvAssignment Assignment)> Entries(string key)
+        private IEnumerable<(string Entry, int Line, EnvAssignment Assignment)> Entries(string key) =>
+            EntrySpans(key).Select(e => (e.Assignment.Value.Substring(e.Start, e.Length), e.Line, e.Assignment));
+
+        /// <summary>The entries of a list value as positions in it, so that a list of node keys allocates no string per key.</summary>
+        private IEnumerable<(int Start, int Length, int Line, EnvAssignment Assignment)> EntrySpans(string key)
         {
             if (!values.TryGetValue(key, out var a))
             {
@@ -368,7 +372,7 @@ public static class PolicyLoader
                 {
                     i++;
                 }
-                yield return (value[start..i], line, a);
+                yield return (start, i - start, line, a);
             }
         }
     }
