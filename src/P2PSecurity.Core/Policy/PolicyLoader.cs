@@ -61,7 +61,7 @@ public static class PolicyLoader
 
         var allowed = reader.NodeKeys(PolicyKeys.AllowedNodeKeys);
         var blocked = reader.NodeKeys(PolicyKeys.BlockedNodeKeys);
-        var blockedIps = reader.IpRanges(PolicyKeys.BlockedIpAddresses);
+        var (blockedIps, blockedIpEntries) = reader.IpRanges(PolicyKeys.BlockedIpAddresses);
         var policy = new SecurityPolicy
         {
             SourcePath = sourcePath,
@@ -74,7 +74,7 @@ public static class PolicyLoader
             MessageRateLimit = reader.Rate(PolicyKeys.MessageRateLimit, defaults.MessageRateLimit),
             AllowedNodeKeys = allowed.ToFrozenSet(),
             BlockedNodeKeys = blocked.ToFrozenSet(),
-            BlockedIpEntries = blockedIps.Select(r => r.Canonical).ToFrozenSet(StringComparer.Ordinal),
+            BlockedIpEntries = blockedIpEntries.ToFrozenSet(StringComparer.Ordinal),
             BlockedIps = new IpRangeSet(blockedIps),
             EnableMessageSigning = reader.Bool(PolicyKeys.EnableMessageSigning, defaults.EnableMessageSigning),
             RejectUnsignedMessages = reader.Bool(PolicyKeys.RejectUnsignedMessages, defaults.RejectUnsignedMessages),
@@ -90,7 +90,7 @@ public static class PolicyLoader
             BootstrapAddresses = reader.Bootstrap(PolicyKeys.BootstrapAddresses),
         };
 
-        foreach (var key in allowed.Intersect(blocked))
+        foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {
             diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.BlockedNodeKeys)?.Line, PolicyKeys.BlockedNodeKeys, null,
                 $"node {key.ToShortString()}… is both allowed and blocked; the block wins"));
@@ -278,28 +278,29 @@ public static class PolicyLoader
             return fallback;
         }
 
-        public List<NodeKey> NodeKeys(string key)
+        /// <summary>
+        /// The keys of a list, duplicates collapsed. A HashSet sized for the list up front (a key takes at least 65
+        /// characters with its separator), so that it neither grows nor is copied again by ToFrozenSet.
+        /// </summary>
+        public HashSet<NodeKey> NodeKeys(string key)
         {
-            var result = new List<NodeKey>();
-            var seen = new HashSet<NodeKey>();
+            var seen = new HashSet<NodeKey>(values.TryGetValue(key, out var list) ? (list.Value.Length / 65) + 1 : 0);
             foreach (var (start, length, line, a) in EntrySpans(key))
             {
                 if (NodeKey.TryParse(a.Value.AsSpan(start, length), out var nodeKey, out var error))
                 {
-                    if (seen.Add(nodeKey))
-                    {
-                        result.Add(nodeKey);
-                    }
+                    seen.Add(nodeKey);
                 }
                 else
                 {
                     Error(a, a.Value.Substring(start, length), "is not a node key: " + error, line);
                 }
             }
-            return result;
+            return seen;
         }
 
-        public List<IpRange> IpRanges(string key)
+        /// <summary>The ranges of a list, and their canonical forms (the set is handed to ToFrozenSet as it is).</summary>
+        public (List<IpRange> Ranges, HashSet<string> Canonical) IpRanges(string key)
         {
             var result = new List<IpRange>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -321,7 +322,7 @@ public static class PolicyLoader
                     Error(a, entry, error, line);
                 }
             }
-            return result;
+            return (result, seen);
         }
 
         public List<BootstrapPeer> Bootstrap(string key)
