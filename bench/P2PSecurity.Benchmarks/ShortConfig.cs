@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -5,15 +6,17 @@ using BenchmarkDotNet.Jobs;
 namespace P2PSecurity.Benchmarks;
 
 /// <summary>
-/// A short job for a shared, noisy 2-core machine: one launch, a few warm-up and measured iterations. Results are
-/// read as ratios to the baseline in the same class, which the noise affects alike.
+/// A short job for a shared, noisy 2-core machine: one launch, a few warm-up and ten measured iterations. Results
+/// are read as ratios to the baseline in the same class, which the noise affects alike; the median and the minimum
+/// (the least disturbed iteration) are shown beside the mean.
 /// </summary>
 public class ShortConfig : ManualConfig
 {
     public ShortConfig()
     {
-        AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(5).WithId("short"));
+        AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(10).WithId("short"));
         AddDiagnoser(MemoryDiagnoser.Default);
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min);
     }
 }
 
@@ -25,6 +28,7 @@ public class PerIterationConfig : ManualConfig
         AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(iterations)
             .WithInvocationCount(invocations).WithUnrollFactor(1).WithId("fixed"));
         AddDiagnoser(MemoryDiagnoser.Default);
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace P2PSecurity.Core.Security;
 
@@ -52,7 +53,12 @@ internal readonly record struct FileStamp(bool Exists, ulong Device, ulong Inode
     {
         // struct statx is the same on every Linux architecture (unlike struct stat); 256 bytes.
         var buffer = stackalloc byte[256];
-        if (Statx(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0)
+        int result;
+        fixed (byte* utf8Path = PathBytes(path))
+        {
+            result = Statx(AtFdCwd, utf8Path, 0, StatxBasicStats, buffer);
+        }
+        if (result != 0)
         {
             if (Marshal.GetLastPInvokeError() is ENOSYS or EPERM)
             {
@@ -77,7 +83,26 @@ internal readonly record struct FileStamp(bool Exists, ulong Device, ulong Inode
     private const int EPERM = 1;
     private const int ENOSYS = 38;
 
+    /// <summary>The last path asked for, as null-terminated UTF-8 (the manager asks for one path on every connection).</summary>
+    private static Utf8Path? s_lastPath;
+
+    private static byte[] PathBytes(string path)
+    {
+        var last = Volatile.Read(ref s_lastPath);
+        if (last is not null && string.Equals(last.Path, path, StringComparison.Ordinal))
+        {
+            return last.Bytes;
+        }
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        Volatile.Write(ref s_lastPath, new Utf8Path(path, bytes));
+        return bytes;
+    }
+
+    private sealed record Utf8Path(string Path, byte[] Bytes);
+
+    // The path goes as bytes converted once, not as a string the marshaller converts on every call.
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern unsafe int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
+    private static extern unsafe int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
 }
