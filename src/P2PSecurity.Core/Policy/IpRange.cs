@@ -30,11 +30,16 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         var slash = s.IndexOf('/');
         var addressText = slash < 0 ? s : s[..slash];
         if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%') ||
-            (address.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
+            (address.AddressFamily == AddressFamily.InterNetwork && addressText.AsSpan().Count('.') != 3))
         {
             error = slash < 0
                 ? "is not a valid IP address (e.g. 203.0.113.7 or 2001:db8::7)"
                 : "is not a valid CIDR: the address before '/' is not an IP address (e.g. 10.0.0.0/8 or 2001:db8::/32)";
+            return false;
+        }
+        if (address.AddressFamily == AddressFamily.InterNetwork && PlainDecimalError(addressText) is { } decimalError)
+        {
+            error = decimalError;
             return false;
         }
         var isV4 = address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6;
@@ -69,6 +74,33 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         range = new IpRange(first, last, Format(first, bits, isV4));
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// IPAddress.TryParse follows inet_aton: "010.0.0.1" is 8.0.0.1 (octal) and "0x0a.0.0.1" is 10.0.0.1. An operator
+    /// who writes zero-padded parts means decimal, so the rule would block the wrong host: only plain decimal is taken.
+    /// </summary>
+    private static string? PlainDecimalError(string text)
+    {
+        // The caller has checked there are four parts; look at each without allocating (100,000 entries per reload).
+        var leadingZero = false;
+        foreach (var range in text.AsSpan().Split('.'))
+        {
+            var part = text.AsSpan(range);
+            if (part.Length is 0 or > 3 || part.ContainsAnyExceptInRange('0', '9'))
+            {
+                return "is not a valid IP address (e.g. 203.0.113.7 or 2001:db8::7)";
+            }
+            leadingZero |= part.Length > 1 && part[0] == '0';
+        }
+        if (!leadingZero)
+        {
+            return null;
+        }
+        var parts = text.Split('.');
+        var zeroPadded = parts.First(p => p.Length > 1 && p[0] == '0');
+        var meant = string.Join('.', parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
+        return $"is not a valid IP address: '{zeroPadded}' has a leading zero, which some tools read as octal; write each part in plain decimal (e.g. {meant})";
     }
 
     private static string Format(UInt128 first, int bits, bool isV4)

@@ -17,12 +17,15 @@ public sealed class IpRangeSet
     /// <summary>Builds the set; overlapping and adjacent ranges are merged.</summary>
     public IpRangeSet(IEnumerable<IpRange> ranges)
     {
-        var sorted = ranges.Select(r => (r.First, r.Last)).ToList();
-        sorted.Sort((x, y) => x.First.CompareTo(y.First));
-        var firsts = new List<UInt128>(sorted.Count);
-        var lasts = new List<UInt128>(sorted.Count);
-        foreach (var (first, last) in sorted)
+        var all = ranges.ToArray();
+        var starts = Array.ConvertAll(all, r => r.First);
+        var ends = Array.ConvertAll(all, r => r.Last);
+        Array.Sort(starts, ends); // sorts both by start, with the default UInt128 comparison (no delegate per compare)
+        var firsts = new List<UInt128>(starts.Length);
+        var lasts = new List<UInt128>(starts.Length);
+        for (var i = 0; i < starts.Length; i++)
         {
+            var (first, last) = (starts[i], ends[i]);
             var n = lasts.Count;
             if (n > 0 && (first <= lasts[n - 1] || (lasts[n - 1] != UInt128.MaxValue && first == lasts[n - 1] + 1)))
             {

@@ -52,9 +52,13 @@ internal static class NearMiss
 
     private static HashSet<string> Words(string key) =>
         key.Split(['_', '-', '.'], StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => w.Length >= 3 && w.EndsWith('S') ? w[..^1] : w)
-            .Select(w => w switch { "IPADDRESSE" or "ADDRESSE" or "ADDR" or "ADDRESS" => "ADDRESSE", _ => w })
+            .Select(Singular)
+            .Select(w => w switch { "IPADDRESSE" or "IPADDRESS" or "IPADDR" or "ADDRESSE" or "ADDRESS" or "ADDR" => "ADDRESSE", _ => w })
             .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Drops a plural 's' (IPS, KEYS, NODES, ADDRESSES) but not the end of a word like ADDRESS.</summary>
+    private static string Singular(string word) =>
+        word.Length >= 3 && word.EndsWith('S') && !word.EndsWith("SS", StringComparison.Ordinal) ? word[..^1] : word;
 
     private static int Levenshtein(string a, string b)
     {

@@ -38,11 +38,9 @@ public static class PolicyDiff
         Scalar(PolicyKeys.MaxConnectionsPerIp, before.MaxConnectionsPerIp, after.MaxConnectionsPerIp);
         Scalar(PolicyKeys.ConnectionRateLimit, before.ConnectionRateLimit, after.ConnectionRateLimit);
         Scalar(PolicyKeys.MessageRateLimit, before.MessageRateLimit, after.MessageRateLimit);
-        List(changes, PolicyKeys.AllowedNodeKeys, "added", "removed",
-            before.AllowedNodeKeys.Select(k => k.ToString()), after.AllowedNodeKeys.Select(k => k.ToString()));
-        List(changes, PolicyKeys.BlockedNodeKeys, "blocked", "unblocked",
-            before.BlockedNodeKeys.Select(k => k.ToString()), after.BlockedNodeKeys.Select(k => k.ToString()));
-        List(changes, PolicyKeys.BlockedIpAddresses, "blocked", "unblocked", before.BlockedIpEntries, after.BlockedIpEntries);
+        List(changes, PolicyKeys.AllowedNodeKeys, "added", "removed", before.AllowedNodeKeys, after.AllowedNodeKeys, k => k.ToString());
+        List(changes, PolicyKeys.BlockedNodeKeys, "blocked", "unblocked", before.BlockedNodeKeys, after.BlockedNodeKeys, k => k.ToString());
+        List(changes, PolicyKeys.BlockedIpAddresses, "blocked", "unblocked", before.BlockedIpEntries, after.BlockedIpEntries, e => e);
         Scalar(PolicyKeys.EnableMessageSigning, before.EnableMessageSigning, after.EnableMessageSigning);
         Scalar(PolicyKeys.RejectUnsignedMessages, before.RejectUnsignedMessages, after.RejectUnsignedMessages);
         Scalar(PolicyKeys.LogSecurityEvents, before.LogSecurityEvents, after.LogSecurityEvents);
@@ -58,12 +56,18 @@ public static class PolicyDiff
         return changes;
     }
 
-    private static void List(List<string> changes, string key, string addedVerb, string removedVerb, IEnumerable<string> before, IEnumerable<string> after)
+    /// <summary>
+    /// Compares the two sets as they are (each look-up is a hash probe) and formats only what differs: a reload of a
+    /// 100,000-entry list that changed one entry must not turn 200,000 keys into strings.
+    /// </summary>
+    private static void List<T>(List<string> changes, string key, string addedVerb, string removedVerb, IReadOnlySet<T> before, IReadOnlySet<T> after, Func<T, string> format)
     {
-        var a = before.ToHashSet(StringComparer.Ordinal);
-        var b = after.ToHashSet(StringComparer.Ordinal);
-        var added = b.Where(x => !a.Contains(x)).Order(StringComparer.Ordinal).ToList();
-        var removed = a.Where(x => !b.Contains(x)).Order(StringComparer.Ordinal).ToList();
+        if (ReferenceEquals(before, after))
+        {
+            return;
+        }
+        var added = after.Where(x => !before.Contains(x)).Select(format).Order(StringComparer.Ordinal).ToList();
+        var removed = before.Where(x => !after.Contains(x)).Select(format).Order(StringComparer.Ordinal).ToList();
         if (added.Count > 0)
         {
             changes.Add($"{key}: {addedVerb} {Format(added)}");

@@ -28,7 +28,10 @@ public static class PolicyLoader
     }
 
     /// <summary>Validates file bytes; <paramref name="sourcePath"/> anchors relative paths.</summary>
-    public static PolicyLoadResult Load(byte[] bytes, string? sourcePath)
+    public static PolicyLoadResult Load(byte[] bytes, string? sourcePath) => Load(bytes, sourcePath, contentHash: null);
+
+    /// <summary>As above, with the bytes' SHA-256 already computed by the caller (a reload hashes first to skip unchanged content).</summary>
+    internal static PolicyLoadResult Load(byte[] bytes, string? sourcePath, string? contentHash)
     {
         string text;
         try
@@ -40,7 +43,7 @@ public static class PolicyLoader
             var line = 1 + bytes.AsSpan(0, Math.Max(0, Math.Min(ex.Index, bytes.Length))).Count((byte)'\n');
             return new PolicyLoadResult(null, [new PolicyDiagnostic(DiagnosticSeverity.Error, line, null, null, "the file is not valid UTF-8 text (binary or another encoding?)")]);
         }
-        return Load(text, sourcePath, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        return Load(text, sourcePath, contentHash ?? Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     /// <summary>Validates file text.</summary>
@@ -58,7 +61,7 @@ public static class PolicyLoader
 
         var allowed = reader.NodeKeys(PolicyKeys.AllowedNodeKeys);
         var blocked = reader.NodeKeys(PolicyKeys.BlockedNodeKeys);
-        var blockedIps = reader.IpRanges(PolicyKeys.BlockedIpAddresses);
+        var (blockedIps, blockedIpEntries) = reader.IpRanges(PolicyKeys.BlockedIpAddresses);
         var policy = new SecurityPolicy
         {
             SourcePath = sourcePath,
@@ -71,7 +74,7 @@ public static class PolicyLoader
             MessageRateLimit = reader.Rate(PolicyKeys.MessageRateLimit, defaults.MessageRateLimit),
             AllowedNodeKeys = allowed.ToFrozenSet(),
             BlockedNodeKeys = blocked.ToFrozenSet(),
-            BlockedIpEntries = blockedIps.Select(r => r.Canonical).ToFrozenSet(StringComparer.Ordinal),
+            BlockedIpEntries = blockedIpEntries.ToFrozenSet(StringComparer.Ordinal),
             BlockedIps = new IpRangeSet(blockedIps),
             EnableMessageSigning = reader.Bool(PolicyKeys.EnableMessageSigning, defaults.EnableMessageSigning),
             RejectUnsignedMessages = reader.Bool(PolicyKeys.RejectUnsignedMessages, defaults.RejectUnsignedMessages),
@@ -87,7 +90,7 @@ public static class PolicyLoader
             BootstrapAddresses = reader.Bootstrap(PolicyKeys.BootstrapAddresses),
         };
 
-        foreach (var key in allowed.Intersect(blocked))
+        foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {
             diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.BlockedNodeKeys)?.Line, PolicyKeys.BlockedNodeKeys, null,
                 $"node {key.ToShortString()}… is both allowed and blocked; the block wins"));
@@ -104,8 +107,9 @@ public static class PolicyLoader
         }
 
         var ok = diagnostics.TrueForAll(d => d.Severity != DiagnosticSeverity.Error);
-        // In file order, so an operator reads them top to bottom; OrderBy is stable for findings on one line.
-        return new PolicyLoadResult(ok ? policy : null, [.. diagnostics.OrderBy(d => d.Line ?? 0)]);
+        // Settings are read in a fixed order; an operator reads the file top to bottom. (Stable: same-line findings keep their order.)
+        var inFileOrder = diagnostics.OrderBy(d => d.Line ?? 0).ToList();
+        return new PolicyLoadResult(ok ? policy : null, inFileOrder);
     }
 
     private static Dictionary<string, EnvAssignment> CollectKnownKeys(EnvDocument document, List<PolicyDiagnostic> diagnostics)
@@ -136,11 +140,12 @@ public static class PolicyLoader
     /// <summary>Reads typed settings, adding a diagnostic for each bad one and falling back to the default.</summary>
     private sealed class SettingReader(Dictionary<string, EnvAssignment> values, List<PolicyDiagnostic> diagnostics)
     {
+        // The value is kept as written (only cut); PolicyDiagnostic escapes it when printed, exactly once.
         private void Error(EnvAssignment a, string? value, string message, int? line = null) =>
-            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Shorten(value), message));
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Truncate(value), message));
 
         private void Warn(EnvAssignment a, string? value, string message, int? line = null) =>
-            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Shorten(value), message));
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, line ?? a.Line, a.Key, value is null ? null : EnvFileParser.Truncate(value), message));
 
         private bool TryGet(string key, out EnvAssignment assignment, out string value)
         {
@@ -273,28 +278,29 @@ public static class PolicyLoader
             return fallback;
         }
 
-        public List<NodeKey> NodeKeys(string key)
+        /// <summary>
+        /// The keys of a list, duplicates collapsed. A HashSet sized for the list up front (a key takes at least 65
+        /// characters with its separator), so that it neither grows nor is copied again by ToFrozenSet.
+        /// </summary>
+        public HashSet<NodeKey> NodeKeys(string key)
         {
-            var result = new List<NodeKey>();
-            var seen = new HashSet<NodeKey>();
-            foreach (var (entry, line, a) in Entries(key))
+            var seen = new HashSet<NodeKey>(values.TryGetValue(key, out var list) ? (list.Value.Length / 65) + 1 : 0);
+            foreach (var (start, length, line, a) in EntrySpans(key))
             {
-                if (NodeKey.TryParse(entry, out var nodeKey, out var error))
+                if (NodeKey.TryParse(a.Value.AsSpan(start, length), out var nodeKey, out var error))
                 {
-                    if (seen.Add(nodeKey))
-                    {
-                        result.Add(nodeKey);
-                    }
+                    seen.Add(nodeKey);
                 }
                 else
                 {
-                    Error(a, entry, "is not a node key: " + error, line);
+                    Error(a, a.Value.Substring(start, length), "is not a node key: " + error, line);
                 }
             }
-            return result;
+            return seen;
         }
 
-        public List<IpRange> IpRanges(string key)
+        /// <summary>The ranges of a list, and their canonical forms (the set is handed to ToFrozenSet as it is).</summary>
+        public (List<IpRange> Ranges, HashSet<string> Canonical) IpRanges(string key)
         {
             var result = new List<IpRange>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -316,7 +322,7 @@ public static class PolicyLoader
                     Error(a, entry, error, line);
                 }
             }
-            return result;
+            return (result, seen);
         }
 
         public List<BootstrapPeer> Bootstrap(string key)
@@ -337,7 +343,11 @@ public static class PolicyLoader
         }
 
         /// <summary>Splits a list value on commas, whitespace and newlines, keeping each entry's line.</summary>
-        private IEnumerable<(string Entry, int Line, EnvAssignment Assignment)> Entries(string key)
+        private IEnumerable<(string Entry, int Line, EnvAssignment Assignment)> Entries(string key) =>
+            EntrySpans(key).Select(e => (e.Assignment.Value.Substring(e.Start, e.Length), e.Line, e.Assignment));
+
+        /// <summary>The entries of a list value as positions in it, so that a list of node keys allocates no string per key.</summary>
+        private IEnumerable<(int Start, int Length, int Line, EnvAssignment Assignment)> EntrySpans(string key)
         {
             if (!values.TryGetValue(key, out var a))
             {
@@ -363,7 +373,7 @@ public static class PolicyLoader
                 {
                     i++;
                 }
-                yield return (value[start..i], line, a);
+                yield return (start, i - start, line, a);
             }
         }
     }

@@ -14,12 +14,14 @@ public sealed class ConnectionSlot
     private Action<SecurityDecision>? _evict;
     private int _released;
 
-    internal ConnectionSlot(SecurityManager owner, IpState state, long id, DateTimeOffset openedAt)
+    private readonly long _openedTimestamp;
+
+    internal ConnectionSlot(SecurityManager owner, IpState state, long id, long openedTimestamp)
     {
         _owner = owner;
         State = state;
         Id = id;
-        OpenedAt = openedAt;
+        _openedTimestamp = openedTimestamp;
     }
 
     internal IpState State { get; }
@@ -30,7 +32,8 @@ public sealed class ConnectionSlot
     /// <summary>The remote address, IPv4-mapped IPv6 shown as IPv4.</summary>
     public IPAddress Address => State.Address;
 
-    public DateTimeOffset OpenedAt { get; }
+    /// <summary>When the connection was admitted (kept as a monotonic timestamp; the wall-clock time is worked out when asked).</summary>
+    public DateTimeOffset OpenedAt => _owner.TimeOf(_openedTimestamp);
 
     /// <summary>The authenticated node key, once the node gate has let the connection through.</summary>
     public NodeKey? NodeKey { get; internal set; }
@@ -42,6 +45,11 @@ public sealed class ConnectionSlot
     public bool Outbound { get; init; }
 
     public bool IsReleased => Volatile.Read(ref _released) != 0;
+
+    /// <summary>Links of the owning address's live list; guarded by that address's lock.</summary>
+    internal ConnectionSlot? PreviousLive { get; set; }
+
+    internal ConnectionSlot? NextLive { get; set; }
 
     /// <summary>Called by the manager when a reload refuses this live connection.</summary>
     public void OnEvict(Action<SecurityDecision> evict) => _evict = evict;

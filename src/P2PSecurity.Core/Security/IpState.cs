@@ -14,6 +14,10 @@ internal sealed class IpState(IPAddress address, UInt128 key)
     private TokenBucket _messageBucket;
     private int _connections;
 
+    // The live slots of this address, linked through the slots themselves: admitting a connection allocates its
+    // slot and nothing else, and releasing it takes the one lock it already needs for the count.
+    private ConnectionSlot? _firstLive;
+
     public IPAddress Address { get; } = address;
 
     public UInt128 Key { get; } = key;
@@ -47,11 +51,52 @@ internal sealed class IpState(IPAddress address, UInt128 key)
         }
     }
 
-    public void Close()
+    /// <summary>Adds an admitted slot to this address's live list (after <see cref="TryOpen"/> counted it).</summary>
+    public void Link(ConnectionSlot slot)
+    {
+        lock (_gate)
+        {
+            slot.NextLive = _firstLive;
+            if (_firstLive is not null)
+            {
+                _firstLive.PreviousLive = slot;
+            }
+            _firstLive = slot;
+        }
+    }
+
+    /// <summary>Gives back the slot's count and takes it off the live list; called once per slot.</summary>
+    public void Close(ConnectionSlot slot)
     {
         lock (_gate)
         {
             _connections--;
+            if (slot.PreviousLive is { } previous)
+            {
+                previous.NextLive = slot.NextLive;
+            }
+            else if (ReferenceEquals(_firstLive, slot))
+            {
+                _firstLive = slot.NextLive;
+            }
+            if (slot.NextLive is { } next)
+            {
+                next.PreviousLive = slot.PreviousLive;
+            }
+            slot.PreviousLive = null;
+            slot.NextLive = null;
+        }
+    }
+
+    /// <summary>Adds this address's live slots to <paramref name="into"/>.</summary>
+    public void CopyLiveTo(List<ConnectionSlot> into)
+    {
+        lock (_gate)
+        {
+            for (var slot = _firstLive; slot is not null; slot = slot.NextLive)
+            {
+                into.Add(slot);
+            }
         }
     }
 

@@ -6,14 +6,14 @@ namespace P2PSecurity.Core.Security;
 /// What the last reload saw of the policy file, published as one immutable object so that the lock-free check on
 /// every connection never reads half of it.
 /// </summary>
-internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long readAtMonotonic)
+internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long readAtMonotonic, long racyWindowNs, bool pending = false)
 {
     /// <summary>
     /// File systems keep modification times at a coarse granularity (Linux: a scheduler tick, a few ms; FAT: 2 s).
     /// Content read within this window after its modification time may be followed by another write that leaves
     /// the same time and size ("racily clean", as git calls it), so such content is checked again.
     /// </summary>
-    public static readonly long RacyWindowNs = 2_000_000_000;
+    public const long DefaultRacyWindowNs = 2_000_000_000;
 
     /// <summary>While racy, the content is re-read at most this often, so a burst of connections reads it once.</summary>
     public static readonly long RacyRecheckTicks = Stopwatch.Frequency / 1000;
@@ -24,10 +24,21 @@ internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long r
 
     public long ReadAtMonotonic { get; } = readAtMonotonic;
 
-    /// <summary>True when metadata alone cannot prove that the content is still what was read.</summary>
-    public bool IsRacy => Stamp.Exists && ReadAtUnixNs - Math.Max(Stamp.ModifiedNs, Stamp.ChangedNs) < RacyWindowNs;
+    /// <summary>
+    /// True when metadata alone cannot prove that the content is still what was read. Judged by the change time:
+    /// every write, rename or utime call sets it to the kernel's clock, so once it is older than the window any later
+    /// change moves it. The modification time is not used: anyone can set it (touch -d tomorrow would keep the
+    /// content racy, and re-read, forever), and setting it moves the change time anyway.
+    /// </summary>
+    public bool IsRacy => Stamp.Exists && ReadAtUnixNs - Stamp.ChangedNs < racyWindowNs;
+
+    /// <summary>The content read was not acted on yet (see <see cref="TruncatedFileGuard"/>): read again until it is.</summary>
+    public bool Pending { get; } = pending;
 
     /// <summary>Cheap test on the hot path: does the file need reading?</summary>
     public bool NeedsRead(in FileStamp current) =>
-        current != Stamp || (IsRacy && Stopwatch.GetTimestamp() - ReadAtMonotonic >= RacyRecheckTicks);
+        current != Stamp || ((IsRacy || Pending) && Stopwatch.GetTimestamp() - ReadAtMonotonic >= RacyRecheckTicks);
+
+    /// <summary>The same observation, marked as not acted on.</summary>
+    public PolicyFileWatch AsPending() => new(Stamp, ReadAtUnixNs, ReadAtMonotonic, racyWindowNs, pending: true);
 }

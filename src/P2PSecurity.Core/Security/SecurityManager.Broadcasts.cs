@@ -23,7 +23,7 @@ public sealed partial class SecurityManager
             var reason = DecideBroadcast(policy, sender, message);
             return reason == DenyReason.None
                 ? SecurityDecision.Allow
-                : Refuse(sender.Address, sender.NodeKey?.ToShortString(), reason).Decision;
+                : Refuse(sender.Address, sender.NodeKey, reason).Decision;
         }
         catch (Exception ex)
         {

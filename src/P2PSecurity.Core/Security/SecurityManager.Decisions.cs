@@ -16,26 +16,29 @@ public sealed partial class SecurityManager
         var policy = Policy;
         try
         {
-            var address = IpAddressKey.Normalize(remote);
-            var key = IpAddressKey.From(address);
+            // The key is the same for IPv4 and IPv4-mapped IPv6 (which is how a dual-mode socket shows every IPv4
+            // peer); the mapped form is turned into an IPv4 object only when a new per-address state is made, so
+            // the decision itself allocates nothing.
+            var key = IpAddressKey.From(remote);
             if (policy.Enabled && policy.BlockedIps.Contains(key))
             {
-                return Refuse(address, null, DenyReason.IpBlocked);
+                return Refuse(remote, null, DenyReason.IpBlocked);
             }
             while (true)
             {
-                var state = _ips.GetOrAdd(key, static (k, a) => new IpState(a, k), address);
-                var reason = state.TryOpen(policy, _time.GetTimestamp(), _time.TimestampFrequency, policy.Enabled);
+                var state = _ips.GetOrAdd(key, static (k, a) => new IpState(IpAddressKey.Normalize(a), k), remote);
+                var now = _time.GetTimestamp();
+                var reason = state.TryOpen(policy, now, _time.TimestampFrequency, policy.Enabled);
                 if (reason == DenyReason.InternalError && state.Removed)
                 {
                     continue; // the sweeper retired this state between GetOrAdd and TryOpen; take a fresh one
                 }
                 if (reason != DenyReason.None)
                 {
-                    return Refuse(address, null, reason);
+                    return Refuse(remote, null, reason);
                 }
-                var slot = new ConnectionSlot(this, state, Interlocked.Increment(ref _nextSlotId), _time.GetUtcNow()) { Outbound = outbound };
-                _live[slot.Id] = slot;
+                var slot = new ConnectionSlot(this, state, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
+                state.Link(slot);
                 return new AcceptResult(SecurityDecision.Allow, slot);
             }
         }
@@ -66,7 +69,7 @@ public sealed partial class SecurityManager
             var reason = DecideNode(policy, key, networkKeyProven);
             if (reason != DenyReason.None)
             {
-                return Refuse(slot.Address, key?.ToShortString(), reason).Decision;
+                return Refuse(slot.Address, key, reason).Decision;
             }
             slot.NodeKey = key;
             slot.Authenticated = true;
@@ -76,9 +79,10 @@ public sealed partial class SecurityManager
             if (!ReferenceEquals(latest, policy) && DecideNode(latest, key, networkKeyProven) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
-                return Refuse(slot.Address, key?.ToShortString(), late).Decision;
+                return Refuse(slot.Address, key, late).Decision;
             }
-            if (latest.LogSecurityEvents)
+            // Checked before the arguments are built: formatting the address and key allocates on every welcome.
+            if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
             {
                 SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
             }
@@ -100,7 +104,13 @@ public sealed partial class SecurityManager
         }
         if (key is not { } k)
         {
-            return policy.RequireNodeAuthentication || policy.WhitelistMode ? DenyReason.AuthenticationRequired : DenyReason.None;
+            if (policy.RequireNodeAuthentication || policy.WhitelistMode)
+            {
+                return DenyReason.AuthenticationRequired;
+            }
+            // No certificate is allowed, but the network key still is required when set: its absence must not be
+            // a way around it.
+            return policy.NetworkSecretKey.Length > 0 && !networkKeyProven ? DenyReason.NetworkKeyProofFailed : DenyReason.None;
         }
         if (policy.BlockedNodeKeys.Contains(k))
         {
@@ -129,7 +139,7 @@ public sealed partial class SecurityManager
         {
             return SecurityDecision.Allow;
         }
-        return Refuse(slot.Address, slot.NodeKey?.ToShortString(), DenyReason.MessageRateExceeded).Decision;
+        return Refuse(slot.Address, slot.NodeKey, DenyReason.MessageRateExceeded).Decision;
     }
 
     /// <summary>True when messages originated by this node must be dropped, even when relayed by an allowed node.</summary>
@@ -148,26 +158,40 @@ public sealed partial class SecurityManager
 
     /// <summary>Records a refusal decided by the transport (e.g. a TLS handshake that failed) for logs and status.</summary>
     public void ReportRefusal(IPAddress remote, NodeKey? key, DenyReason reason) =>
-        Refuse(IpAddressKey.Normalize(remote), key?.ToShortString(), reason);
+        Refuse(remote, key, reason);
 
-    private AcceptResult Refuse(IPAddress address, string? node, DenyReason reason)
+    /// <summary>Counts and logs a refusal; the node key is formatted only if a line is written.</summary>
+    private AcceptResult Refuse(IPAddress address, NodeKey? node, DenyReason reason)
     {
         CountRefusal(reason);
         if (Policy.LogSecurityEvents)
         {
-            _rejections.Refused(address, node, reason);
+            _rejections.RefusedWithKey(address, node, reason);
         }
         return new AcceptResult(SecurityDecision.Deny(reason), null);
     }
 
     internal void OnSlotReleased(ConnectionSlot slot)
     {
-        _live.TryRemove(slot.Id, out _);
-        slot.State.Close();
+        slot.State.Close(slot);
     }
 
     /// <summary>Live connections right now.</summary>
-    public IReadOnlyCollection<ConnectionSlot> LiveConnections => _live.Values.ToList();
+    public IReadOnlyCollection<ConnectionSlot> LiveConnections
+    {
+        get
+        {
+            var live = new List<ConnectionSlot>();
+            foreach (var state in _ips.Values)
+            {
+                state.CopyLiveTo(live);
+            }
+            return live;
+        }
+    }
+
+    /// <summary>The wall-clock time of a monotonic timestamp taken earlier.</summary>
+    internal DateTimeOffset TimeOf(long timestamp) => _time.GetUtcNow() - _time.GetElapsedTime(timestamp);
 
     /// <summary>Refusals since start, by reason.</summary>
     public IReadOnlyDictionary<DenyReason, long> RefusalCounts

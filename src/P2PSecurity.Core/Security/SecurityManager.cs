@@ -23,7 +23,6 @@ public sealed partial class SecurityManager : IDisposable
     private readonly TimeProvider _time;
     private readonly RejectionLog _rejections;
     private readonly ConcurrentDictionary<UInt128, IpState> _ips = new();
-    private readonly ConcurrentDictionary<long, ConnectionSlot> _live = new();
     private readonly long[] _refusals = new long[256];
     private readonly Lock _reloadLock = new();
     private readonly ITimer _sweeper;
@@ -34,6 +33,7 @@ public sealed partial class SecurityManager : IDisposable
     private bool _missingReported;
     private long _nextSlotId;
     private long _fileReads;
+    private long _racyWindowNs = PolicyFileWatch.DefaultRacyWindowNs;
 
     private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time)
     {
@@ -63,7 +63,7 @@ public sealed partial class SecurityManager : IDisposable
         {
             throw new PolicyLoadException(fullPath, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {fullPath}: {readError}")]);
         }
-        var watch = NewWatch(stamp);
+        var watch = NewWatch(stamp, PolicyFileWatch.DefaultRacyWindowNs);
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
         if (bytes is null)
@@ -133,6 +133,12 @@ public sealed partial class SecurityManager : IDisposable
             }
             try
             {
+                // Checked again under the lock: a thread that read the old watch just before another finished
+                // reloading would otherwise read the file a second time (single flight means once).
+                if (!Volatile.Read(ref _watch).NeedsRead(stamp))
+                {
+                    return false;
+                }
                 return ReloadLocked("connection", force: false).Outcome == ReloadOutcome.Applied;
             }
             finally
@@ -165,7 +171,8 @@ public sealed partial class SecurityManager : IDisposable
         var current = Policy;
         var (stamp, bytes, readError) = ReadStable(PolicyPath);
         Interlocked.Increment(ref _fileReads);
-        Volatile.Write(ref _watch, NewWatch(stamp));
+        var watch = NewWatch(stamp, _racyWindowNs);
+        Volatile.Write(ref _watch, watch);
         var now = _time.GetUtcNow();
         if (bytes is null)
         {
@@ -189,6 +196,17 @@ public sealed partial class SecurityManager : IDisposable
             return missing;
         }
         _missingReported = false;
+        if (TruncatedFileGuard.IsProbablyHalfWritten(bytes, current, watch))
+        {
+            Volatile.Write(ref _watch, watch.AsPending());
+            var waiting = new ReloadResult(force ? ReloadOutcome.Invalid : ReloadOutcome.Unchanged, current.Revision, [],
+                force ? [TruncatedFileGuard.Diagnostic(PolicyPath, current.Revision, RacyWindow)] : [], 0, now, trigger);
+            if (force)
+            {
+                SecurityLog.PolicyWarning(_logger, waiting.Diagnostics[0].ToString());
+            }
+            return waiting;
+        }
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (hash == current.ContentHash)
         {
@@ -199,7 +217,7 @@ public sealed partial class SecurityManager : IDisposable
         {
             return LastReload; // same broken content: already reported once
         }
-        var loaded = PolicyLoader.Load(bytes, PolicyPath);
+        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash);
         if (loaded.Policy is null)
         {
             _lastFailedHash = hash;
@@ -273,14 +291,24 @@ public sealed partial class SecurityManager : IDisposable
         }
     }
 
-    private static PolicyFileWatch NewWatch(FileStamp stamp) =>
-        new(stamp, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100, Stopwatch.GetTimestamp());
+    private static PolicyFileWatch NewWatch(FileStamp stamp, long racyWindowNs) =>
+        new(stamp, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100, Stopwatch.GetTimestamp(), racyWindowNs);
+
+    /// <summary>
+    /// How long after a change the file's content is re-checked even though its metadata did not move (see
+    /// <see cref="PolicyFileWatch"/>). Tests of single flight set it to zero; nothing else should change it.
+    /// </summary>
+    internal TimeSpan RacyWindow
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _racyWindowNs) / 100);
+        set => Interlocked.Exchange(ref _racyWindowNs, value.Ticks * 100);
+    }
 
     /// <summary>Closes every live connection the new policy refuses; returns how many.</summary>
     private int EvictRefused(SecurityPolicy policy)
     {
         var closed = 0;
-        foreach (var slot in _live.Values)
+        foreach (var slot in LiveConnections)
         {
             var decision = EvaluateLive(slot, policy);
             if (!decision.Allowed && slot.Evict(decision))

@@ -8,6 +8,9 @@ namespace P2PSecurity.Core.Security;
 /// </summary>
 internal struct TokenBucket
 {
+    /// <summary>Refills add up in floating point; a token short by less than this is a whole token.</summary>
+    private const double Tolerance = 1e-9;
+
     private double _tokens;
     private long _lastTimestamp;
     private int _capacity;
@@ -17,7 +20,7 @@ internal struct TokenBucket
     public bool TryTake(RateLimit limit, long now, long frequency)
     {
         Refill(limit, now, frequency);
-        if (_tokens >= 1)
+        if (_tokens >= 1 - Tolerance)
         {
             _tokens -= 1;
             return true;
@@ -29,7 +32,7 @@ internal struct TokenBucket
     public bool IsFull(RateLimit limit, long now, long frequency)
     {
         Refill(limit, now, frequency);
-        return _tokens >= limit.Count;
+        return _tokens >= limit.Count - Tolerance;
     }
 
     private void Refill(RateLimit limit, long now, long frequency)
@@ -44,14 +47,19 @@ internal struct TokenBucket
         }
         if (_capacity != limit.Count)
         {
-            // A lowered limit applies at once; a raised one does not hand out the difference as a burst.
-            _tokens = Math.Min(_tokens, limit.Count);
+            // A lowered limit applies at once and counts what was already spent in this period (10/min with 5
+            // spent, lowered to 3/min, leaves nothing); a raised one does not hand out the difference as a burst.
+            var spent = _capacity - _tokens;
+            _tokens = Math.Max(0, Math.Min(_tokens, limit.Count - spent));
             _capacity = limit.Count;
         }
         var elapsed = now - _lastTimestamp;
         if (elapsed > 0)
         {
-            _tokens = Math.Min(limit.Count, _tokens + (elapsed / (double)frequency * limit.PerSecond));
+            // elapsed * count / (frequency * period) keeps whole periods exact: 6 s at 10/min is exactly 1 token,
+            // where elapsed / frequency * (10 / 60.0) gives 0.9999999999999999.
+            var gained = elapsed * (double)limit.Count / (frequency * limit.Period.TotalSeconds);
+            _tokens = Math.Min(limit.Count, _tokens + gained);
             _lastTimestamp = now;
         }
     }

@@ -75,7 +75,7 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             _waiters.Add((regex, found));
         }
-        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
         var winner = await Task.WhenAny(found.Task, _stdoutClosed.Task, Task.Delay(limit, TestContext.Current.CancellationToken));
         if (winner != found.Task)
         {

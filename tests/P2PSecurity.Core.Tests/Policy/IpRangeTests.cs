@@ -1,0 +1,73 @@
+using System.Net;
+using P2PSecurity.Core.Policy;
+
+namespace P2PSecurity.Core.Tests.Policy;
+
+public sealed class IpRangeTests
+{
+    [Theory]
+    [InlineData("1.2.3.4", "1.2.3.4", "1.2.3.4", "1.2.3.4")]
+    [InlineData("10.0.0.0/8", "10.0.0.0/8", "10.0.0.0", "10.255.255.255")]
+    [InlineData("0.0.0.0/0", "0.0.0.0/0", "0.0.0.0", "255.255.255.255")]
+    [InlineData("192.0.2.128/25", "192.0.2.128/25", "192.0.2.128", "192.0.2.255")]
+    [InlineData("::ffff:1.2.3.4", "1.2.3.4", "1.2.3.4", "1.2.3.4")]
+    [InlineData("::ffff:10.0.0.0/104", "10.0.0.0/8", "10.0.0.0", "10.255.255.255")]
+    [InlineData("2001:db8::/32", "2001:db8::/32", "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")]
+    [InlineData("::/0", "::/0", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]
+    [InlineData("::1", "::1", "::1", "::1")]
+    public void TryParse_GoodRange_HasCanonicalFormAndBounds(string text, string canonical, string first, string last)
+    {
+        Assert.True(IpRange.TryParse(text, out var range, out var error, out var warning), error);
+
+        Assert.Null(warning);
+        Assert.Equal(canonical, range.Canonical);
+        Assert.Equal(IpAddressKey.From(IPAddress.Parse(first)), range.First);
+        Assert.Equal(IpAddressKey.From(IPAddress.Parse(last)), range.Last);
+        Assert.True(range.Contains(IPAddress.Parse(first)));
+        Assert.True(range.Contains(IPAddress.Parse(last)));
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3/8", "10.0.0.0/8")]
+    [InlineData("2001:db8::1/64", "2001:db8::/64")]
+    [InlineData("::ffff:10.1.2.3/104", "10.0.0.0/8")]
+    public void TryParse_HostBitsSet_WarnsAndClears(string text, string canonical)
+    {
+        Assert.True(IpRange.TryParse(text, out var range, out _, out var warning));
+
+        Assert.Equal(canonical, range.Canonical);
+        Assert.Equal($"has host bits set; it blocks the whole network {canonical}", warning);
+    }
+
+    [Theory]
+    [InlineData("010.0.0.1")]
+    [InlineData("1.2.3.04")]
+    [InlineData("10.00.0.1/8")]
+    [InlineData("0x0a.0.0.1")]
+    [InlineData("1.2.3")]
+    [InlineData("1.2.3.4.")]
+    [InlineData("1.2.3.4/+8")]
+    public void TryParse_AmbiguousOrShortIPv4_IsRejected(string text) =>
+        Assert.False(IpRange.TryParse(text, out _, out _, out _));
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("255.255.255.255/32")]
+    [InlineData("100.64.0.0/10")]
+    public void TryParse_PlainDecimalIPv4_WithZeros_IsAccepted(string text) =>
+        Assert.True(IpRange.TryParse(text, out _, out _, out _));
+
+    [Fact]
+    public void AddressKey_IPv4AndMapped_AreOneKey()
+    {
+        var v4 = IPAddress.Parse("198.51.100.7");
+
+        Assert.Equal(IpAddressKey.From(v4), IpAddressKey.From(v4.MapToIPv6()));
+        Assert.True(IpAddressKey.IsIPv4(IpAddressKey.From(v4)));
+        Assert.False(IpAddressKey.IsIPv4(IpAddressKey.From(IPAddress.Parse("::198.51.100.7"))));
+        Assert.Equal(v4, IpAddressKey.ToAddress(IpAddressKey.From(v4.MapToIPv6())));
+        Assert.Equal(v4, IpAddressKey.Normalize(v4.MapToIPv6()));
+        Assert.Equal(IPAddress.IPv6Loopback, IpAddressKey.ToAddress(IpAddressKey.From(IPAddress.IPv6Loopback)));
+    }
+}
