@@ -66,6 +66,7 @@ public sealed partial class SecurityManager
             var reason = DecideNode(policy, key, networkKeyProven);
             if (reason != DenyReason.None)
             {
+                NotifyNodeRefused(slot.Address, key, reason);
                 return Refuse(slot.Address, key?.ToShortString(), reason).Decision;
             }
             slot.NodeKey = key;
@@ -80,6 +81,7 @@ public sealed partial class SecurityManager
             if (!ReferenceEquals(latest, policy) && DecideNode(latest, key, networkKeyProven) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
+                NotifyNodeRefused(slot.Address, key, late);
                 return Refuse(slot.Address, key?.ToShortString(), late).Decision;
             }
             return SecurityDecision.Allow;
@@ -147,8 +149,12 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>Records a refusal decided by the transport (e.g. a TLS handshake that failed) for logs and status.</summary>
-    public void ReportRefusal(IPAddress remote, NodeKey? key, DenyReason reason) =>
-        Refuse(IpAddressKey.Normalize(remote), key?.ToShortString(), reason);
+    public void ReportRefusal(IPAddress remote, NodeKey? key, DenyReason reason)
+    {
+        var address = IpAddressKey.Normalize(remote);
+        NotifyNodeRefused(address, key, reason);
+        Refuse(address, key?.ToShortString(), reason);
+    }
 
     private AcceptResult Refuse(IPAddress address, string? node, DenyReason reason)
     {
