@@ -76,7 +76,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         if (!result.Outcome.ChangesFile())
         {
             var current = before.Policy ?? throw Invalid(target, before, before);
-            warnings.AddRange(EntryWarnings(current, list, entry));
+            warnings.AddRange(EntryWarnings(current, list, entry, expectPresent));
             return new PolicyEditResult(target, result.Outcome, list, entry, false, current, warnings);
         }
         var after = PolicyLoader.Load(result.Text, target);
@@ -87,7 +87,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         }
         var known = before.Warnings.Select(w => w.ToString()).ToHashSet(StringComparer.Ordinal);
         warnings.AddRange(after.Warnings.Select(w => w.ToString()).Where(w => !known.Contains(w)));
-        warnings.AddRange(EntryWarnings(policy, list, entry).Where(w => !warnings.Contains(w)));
+        warnings.AddRange(EntryWarnings(policy, list, entry, expectPresent).Where(w => !warnings.Contains(w)));
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
@@ -100,7 +100,8 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         return new PolicyEditResult(target, result.Outcome, list, entry, true, policy, warnings);
     }
 
-    private static IEnumerable<string> EntryWarnings(SecurityPolicy policy, PolicyList list, string entry)
+    /// <summary>Warnings about the entry just edited: a key both allowed and blocked; a block that locks this host out.</summary>
+    private static IEnumerable<string> EntryWarnings(SecurityPolicy policy, PolicyList list, string entry, bool adding)
     {
         if (list.HoldsNodeKeys())
         {
@@ -110,9 +111,9 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
                 yield return $"node {entry} is both allowed and blocked; the block wins";
             }
         }
-        else
+        else if (adding)
         {
-            foreach (var lockout in LockoutCheck.Find(policy))
+            foreach (var lockout in LockoutCheck.AddressLockouts(policy))
             {
                 yield return lockout;
             }

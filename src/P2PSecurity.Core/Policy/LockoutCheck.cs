@@ -12,6 +12,20 @@ public static class LockoutCheck
     /// <summary>Warnings for <paramref name="policy"/>; <paramref name="ownAddresses"/> defaults to this host's addresses.</summary>
     public static IReadOnlyList<string> Find(SecurityPolicy policy, IEnumerable<IPAddress>? ownAddresses = null)
     {
+        var warnings = new List<string>(AddressLockouts(policy, ownAddresses));
+        foreach (var key in policy.AllowedNodeKeys)
+        {
+            if (policy.BlockedNodeKeys.Contains(key))
+            {
+                warnings.Add($"node {key} is both allowed and blocked; the block wins");
+            }
+        }
+        return warnings;
+    }
+
+    /// <summary>Only the blocks on this host's own addresses.</summary>
+    public static IReadOnlyList<string> AddressLockouts(SecurityPolicy policy, IEnumerable<IPAddress>? ownAddresses = null)
+    {
         var warnings = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var address in ownAddresses ?? HostAddresses())
@@ -21,13 +35,6 @@ public static class LockoutCheck
             {
                 var what = IPAddress.IsLoopback(normal) ? "the loopback address" : "an address of this host";
                 warnings.Add($"{PolicyKeys.BlockedIpAddresses} blocks {normal}, {what}: nodes and tools on this machine connecting from it are refused");
-            }
-        }
-        foreach (var key in policy.AllowedNodeKeys)
-        {
-            if (policy.BlockedNodeKeys.Contains(key))
-            {
-                warnings.Add($"node {key} is both allowed and blocked; the block wins");
             }
         }
         return warnings;
