@@ -22,7 +22,7 @@ internal sealed class NodeLister(ToolContext context)
         {
             throw new ToolException(ex is DecoderFallbackException ? ExitCodes.InvalidPolicy : ExitCodes.IoError, $"cannot read {context.EnvFile}: {ex.Message}");
         }
-        var loaded = PolicyLoader.Load(text, context.EnvFile);
+        var loaded = PolicyFileText.Validate(text, context.EnvFile);
         var document = EnvFileParser.Parse(text);
         var labels = EntryLabels.Read(text);
         List<ListEntryOutput> Entries(PolicyList list) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using P2PSecurity.Core.Control;
+using P2PSecurity.Core.Editing;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Tools.Output;
 
@@ -14,8 +15,7 @@ internal sealed class PolicyChecker(ToolContext context)
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var output = new CheckOutput { File = context.EnvFile };
-        var exists = File.Exists(context.EnvFile);
-        var loaded = exists ? PolicyLoader.LoadFile(context.EnvFile) : PolicyLoader.Load(string.Empty, context.EnvFile);
+        var (loaded, _, exists) = PolicyFileText.Load(context.EnvFile);
         output.Valid = loaded.IsValid;
         output.Diagnostics = [.. loaded.Diagnostics.Select(DiagnosticInfo.From)];
         if (loaded.Policy is { } policy)

@@ -66,7 +66,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         using var editLock = EnvFileLock.Acquire(target, _lockTimeout, cancellationToken);
         AtomicFile.DeleteStaleTemporaries(target);
         var text = ReadText(target);
-        var before = PolicyLoader.Load(text, target);
+        var before = PolicyFileText.Validate(text, target);
         var result = edit(text);
         var warnings = new List<string>();
         if (inputWarning is not null)
@@ -79,7 +79,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
             warnings.AddRange(EntryWarnings(current, list, entry, expectPresent));
             return new PolicyEditResult(target, result.Outcome, list, entry, false, current, warnings);
         }
-        var after = PolicyLoader.Load(result.Text, target);
+        var after = PolicyFileText.Validate(result.Text, target);
         var policy = after.Policy ?? throw Invalid(target, before, after);
         if (Contains(policy, list, entry) != expectPresent)
         {

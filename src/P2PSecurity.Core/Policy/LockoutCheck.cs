@@ -27,6 +27,10 @@ public static class LockoutCheck
     public static IReadOnlyList<string> AddressLockouts(SecurityPolicy policy, IEnumerable<IPAddress>? ownAddresses = null)
     {
         var warnings = new List<string>();
+        if (!policy.Enabled || policy.BlockedIps.RangeCount == 0)
+        {
+            return warnings; // nothing blocked: skip enumerating the interfaces, which reads several /proc files
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var address in ownAddresses ?? HostAddresses())
         {
