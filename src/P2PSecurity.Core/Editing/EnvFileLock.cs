@@ -42,6 +42,7 @@ public sealed class EnvFileLock : IDisposable
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
+        var wait = 2;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -56,9 +57,10 @@ public sealed class EnvFileLock : IDisposable
                     throw new PolicyEditException(PolicyEditFailure.Io,
                         $"another edit of {policyPath} holds {lockPath} for more than {timeout.TotalSeconds:0.#} s ({ex.Message})", ex);
                 }
-                // Short, jittered waits: an edit holds the lock for milliseconds, and jitter keeps waiters from
-                // retrying in step.
-                Thread.Sleep(Random.Shared.Next(2, 12));
+                // An edit holds the lock for milliseconds: start with short waits, back off to at most 25 ms so that
+                // many waiters do not spin, and jitter so that they do not retry in step.
+                Thread.Sleep(Random.Shared.Next(wait / 2, wait + 1));
+                wait = Math.Min(25, wait * 3 / 2 + 1);
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException)
             {

@@ -63,6 +63,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
     private PolicyEditResult Edit(PolicyList list, string entry, string? inputWarning, Func<string, EnvEdit> edit, bool expectPresent, CancellationToken cancellationToken)
     {
         var target = ResolveTarget(PathGiven);
+        Prepare(list, edit, target);
         using var editLock = EnvFileLock.Acquire(target, _lockTimeout, cancellationToken);
         AtomicFile.DeleteStaleTemporaries(target);
         var text = ReadText(target);
@@ -101,6 +102,14 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
     }
 
     /// <summary>Warnings about the entry just edited: a key both allowed and blocked; a block that locks this host out.</summary>
+    /// <summary>
+    /// Runs the edit and the validation once on a tiny sample before the lock is taken. The first parse in a
+    /// process pays for loading and compiling the parser (a few hundred ms when a tool runs on the JIT); paid here,
+    /// the lock is held for milliseconds, and fifty concurrent edits do not queue behind each other's start-up.
+    /// </summary>
+    private static void Prepare(PolicyList list, Func<string, EnvEdit> edit, string target) =>
+        PolicyFileText.Validate(edit($"# sample{Environment.NewLine}{list.KeyName()}={Environment.NewLine}").Text, target);
+
     private static IEnumerable<string> EntryWarnings(SecurityPolicy policy, PolicyList list, string entry, bool adding)
     {
         if (list.HoldsNodeKeys())
