@@ -51,7 +51,7 @@ public sealed class ReloadSecurityTests
         var json = await RunAsync(server.Folder, "status", "--json");
 
         Assert.True(text.ExitCode == 0, text.ToString());
-        Assert.Contains("connections  2 live, 2 authenticated", text.Out, StringComparison.Ordinal);
+        Assert.Contains("connections  2 live, 2 authenticated, 0 outbound", text.Out, StringComparison.Ordinal);
         Assert.Contains($"  node {node}  2", text.Out, StringComparison.Ordinal);
         Assert.Contains("mode         whitelist (1 allowed keys)", text.Out, StringComparison.Ordinal);
         var status = JsonSerializer.Deserialize(json.Out, ToolJson.Context.ControlResponse)!.Status!;

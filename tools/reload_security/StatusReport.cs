@@ -35,7 +35,7 @@ internal sealed class StatusReport(ToolContext context)
         }
         o.WriteLine($"mode         {s.ModeDescription}");
         o.WriteLine($"lists        {ReloadText.Plural(s.AllowedNodeKeys, "allowed key")}, {ReloadText.Plural(s.BlockedNodeKeys, "blocked key")}, {ReloadText.Plural(s.BlockedIpEntries, "blocked IP entry").Replace("entrys", "entries", StringComparison.Ordinal)}");
-        o.WriteLine(string.Create(inv, $"connections  {s.LiveConnections} live, {s.AuthenticatedConnections} authenticated"));
+        o.WriteLine(string.Create(inv, $"connections  {s.LiveConnections} live, {s.AuthenticatedConnections} authenticated, {s.OutboundConnections} outbound"));
         foreach (var node in s.ConnectionsByNode)
         {
             o.WriteLine(string.Create(inv, $"  node {node.Name}  {node.Count}"));

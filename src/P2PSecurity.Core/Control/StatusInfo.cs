@@ -36,6 +36,9 @@ public sealed class StatusInfo
 
     public int AuthenticatedConnections { get; set; }
 
+    /// <summary>Live connections this server dialled (BOOTSTRAP_ADDRESSES), included in <see cref="LiveConnections"/>.</summary>
+    public int OutboundConnections { get; set; }
+
     /// <summary>Live connections per authenticated node key (connections still in the handshake are not listed).</summary>
     public List<NameCount> ConnectionsByNode { get; set; } = [];
 

@@ -153,6 +153,10 @@ public static class EnvListEditor
     private static string InsertLabelAbove(string text, EnvAssignment assignment, string line, string newline)
     {
         var lineStart = assignment.ValueStart == 0 ? 0 : text.LastIndexOf('\n', assignment.ValueStart - 1) + 1;
+        if (lineStart == 0 && text.StartsWith('\uFEFF'))
+        {
+            lineStart = 1; // a byte-order mark stays the file's first character
+        }
         return text.Insert(lineStart, line + newline);
     }
 

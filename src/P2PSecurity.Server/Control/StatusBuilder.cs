@@ -38,6 +38,7 @@ internal static class StatusBuilder
             BlockedIpEntries = policy.BlockedIpEntries.Count,
             LiveConnections = live.Count,
             AuthenticatedConnections = live.Count(s => s.Authenticated),
+            OutboundConnections = live.Count(s => s.Outbound),
             ConnectionsByNode = Counts(live.Where(s => s.NodeKey is not null).Select(s => s.NodeKey!.Value.ToString())),
             ConnectionsByIp = Counts(live.Select(s => s.Address.ToString())),
             RefusalsByReason = manager.RefusalCounts.ToDictionary(r => r.Key.Code(), r => r.Value, StringComparer.Ordinal),

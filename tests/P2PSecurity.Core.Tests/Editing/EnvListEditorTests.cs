@@ -165,6 +165,17 @@ public sealed class EnvListEditorTests
     }
 
     [Fact]
+    public void Add_WithLabelToAFileStartingWithAByteOrderMark_KeepsTheMarkFirst()
+    {
+        var text = "\uFEFFALLOWED_NODE_KEYS=" + KeyA + "\n";
+
+        var edit = EnvListEditor.Add(text, PolicyList.AllowedNodeKeys, KeyB, "second");
+
+        Assert.Equal("\uFEFF# label " + KeyB + ": second\nALLOWED_NODE_KEYS=" + KeyA + "," + KeyB + "\n", edit.Text);
+        Assert.Equal(2, PolicyLoader.Load(edit.Text, null).Policy!.AllowedNodeKeys.Count);
+    }
+
+    [Fact]
     public void Add_PresentKeyWithNewLabel_UpdatesTheLabelOnly()
     {
         var text = "# label " + KeyA + ": old\nALLOWED_NODE_KEYS=" + KeyA + "\n";
