@@ -57,22 +57,10 @@ internal static class ControlSocketBinder
 
     private static bool RemoveIfStale(string path, UnixDomainSocketEndPoint endPoint)
     {
-        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        if (SomeoneListens(path, endPoint))
         {
-            try
-            {
-                probe.Connect(endPoint);
-                throw new ControlChannelException(
-                    $"another server is already running with the control socket {path}; stop it first, or give this one another CONTROL_SOCKET");
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
-            {
-                // Nobody listens: the file is what a crashed server left, or something that is not a socket.
-            }
-            catch (SocketException ex)
-            {
-                throw new ControlChannelException($"cannot tell whether a server owns {path}: {ex.Message}", ex);
-            }
+            throw new ControlChannelException(
+                $"another server is already running with the control socket {path}; stop it first, or give this one another CONTROL_SOCKET");
         }
         // A socket file has no content; a file with content is someone's data, never deleted.
         if (new FileInfo(path).Length > 0)
@@ -81,5 +69,24 @@ internal static class ControlSocketBinder
         }
         File.Delete(path);
         return true;
+    }
+
+    /// <summary>Connects to the path: an answer means a live server; a refusal means a stale file or no socket at all.</summary>
+    private static bool SomeoneListens(string path, UnixDomainSocketEndPoint endPoint)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(endPoint);
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
+        {
+            return false;
+        }
+        catch (SocketException ex)
+        {
+            throw new ControlChannelException($"cannot tell whether a server owns {path}: {ex.Message}", ex);
+        }
     }
 }

@@ -58,6 +58,7 @@ internal sealed class ControlChannelFixture : IAsyncDisposable
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), TestContext.Current.CancellationToken);
+        var closedEarly = false;
         try
         {
             await socket.SendAsync(bytes, SocketFlags.None, TestContext.Current.CancellationToken);
@@ -65,8 +66,9 @@ internal sealed class ControlChannelFixture : IAsyncDisposable
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown)
         {
             // The server may answer and close before an oversized request is fully sent; the reply is still there.
+            closedEarly = true;
         }
-        if (closeSend)
+        if (closeSend && !closedEarly)
         {
             socket.Shutdown(SocketShutdown.Send);
         }
