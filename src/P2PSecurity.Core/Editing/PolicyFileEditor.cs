@@ -86,8 +86,11 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         {
             throw new InvalidOperationException($"the edit of {list.KeyName()} did not give the expected policy for {entry}");
         }
+        // New findings only; "both allowed and blocked" comes from EntryWarnings with the full key instead.
         var known = before.Warnings.Select(w => w.ToString()).ToHashSet(StringComparer.Ordinal);
-        warnings.AddRange(after.Warnings.Select(w => w.ToString()).Where(w => !known.Contains(w)));
+        warnings.AddRange(after.Warnings
+            .Where(w => !w.Message.Contains("is both allowed and blocked", StringComparison.Ordinal))
+            .Select(w => w.ToString()).Where(w => !known.Contains(w)));
         warnings.AddRange(EntryWarnings(policy, list, entry, expectPresent).Where(w => !warnings.Contains(w)));
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -101,7 +104,6 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         return new PolicyEditResult(target, result.Outcome, list, entry, true, policy, warnings);
     }
 
-    /// <summary>Warnings about the entry just edited: a key both allowed and blocked; a block that locks this host out.</summary>
     /// <summary>
     /// Runs the edit and the validation once on a tiny sample before the lock is taken. The first parse in a
     /// process pays for loading and compiling the parser (a few hundred ms when a tool runs on the JIT); paid here,
@@ -110,6 +112,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
     private static void Prepare(PolicyList list, Func<string, EnvEdit> edit, string target) =>
         PolicyFileText.Validate(edit($"# sample{Environment.NewLine}{list.KeyName()}={Environment.NewLine}").Text, target);
 
+    /// <summary>Warnings about the entry just edited: a key both allowed and blocked; a block that locks this host out.</summary>
     private static IEnumerable<string> EntryWarnings(SecurityPolicy policy, PolicyList list, string entry, bool adding)
     {
         if (list.HoldsNodeKeys())

@@ -133,7 +133,7 @@ public sealed class PolicyFileEditorTests
         var result = editor.Block(key, cancellationToken: Ct);
 
         Assert.Equal(PolicyList.BlockedNodeKeys, result.List);
-        Assert.Contains($"node {key} is both allowed and blocked; the block wins", result.Warnings);
+        Assert.Equal([$"node {key} is both allowed and blocked; the block wins"], result.Warnings);
     }
 
     [Fact]
