@@ -86,7 +86,7 @@ public sealed class ReloadSecurityTests
         var run = await RunAsync(folder, "status");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("refuses connections (a stale socket: the server is not running)", run.Err, StringComparison.Ordinal);
+        Assert.Equal($"server not reachable: nothing listens on {folder.SocketPath}, a stale socket left by a server that stopped. Is p2psecurity-server running with {folder.EnvPath}?", run.Err);
     }
 
     [Fact]

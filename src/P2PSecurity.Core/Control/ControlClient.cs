@@ -58,7 +58,7 @@ public sealed class ControlClient(string socketPath, TimeSpan? timeout = null)
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
         {
-            return ControlCallResult.NotRunning($"{SocketPath} refuses connections (a stale socket: the server is not running)", SocketPath);
+            return ControlCallResult.NotRunning($"nothing listens on {SocketPath}, a stale socket left by a server that stopped", SocketPath);
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AccessDenied)
         {
