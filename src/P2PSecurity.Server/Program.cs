@@ -1,6 +1,4 @@
 using P2PSecurity.Server.Hosting;
 
-return await ServerHost.RunAsync(args, builder =>
-{
-    // control channel: registered by ControlChannel (issue 4)
-});
+// The node server: policy, log, identity, DotNetty listener, bootstrap dialers, SIGHUP and the control channel.
+return await ServerHost.RunAsync(args);

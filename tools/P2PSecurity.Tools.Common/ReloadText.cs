@@ -19,7 +19,7 @@ public static class ReloadText
                 }
                 break;
             case "unchanged":
-                yield return string.Create(CultureInfo.InvariantCulture, $"unchanged: revision {reload.Revision} already matches the file");
+                yield return string.Create(CultureInfo.InvariantCulture, $"revision {reload.Revision} is in force and matches the file (already reloaded)");
                 break;
             case "invalid":
                 yield return string.Create(CultureInfo.InvariantCulture, $"refused: the file has errors; revision {reload.Revision} stays in force");

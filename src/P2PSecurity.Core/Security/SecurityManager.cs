@@ -118,7 +118,10 @@ public sealed partial class SecurityManager : IDisposable
     /// once and the caller decides on the policy in force (single flight: a burst reads the file once).
     /// </summary>
     /// <returns>True when a new policy was put in force by this call.</returns>
-    public bool CheckConfigReload()
+    public bool CheckConfigReload() => CheckConfigReload("connection");
+
+    /// <summary>As <see cref="CheckConfigReload()"/>, naming what asked in the reload's log line (e.g. "poll").</summary>
+    public bool CheckConfigReload(string trigger)
     {
         try
         {
@@ -139,7 +142,7 @@ public sealed partial class SecurityManager : IDisposable
                 {
                     return false;
                 }
-                return ReloadLocked("connection", force: false).Outcome == ReloadOutcome.Applied;
+                return ReloadLocked(trigger, force: false).Outcome == ReloadOutcome.Applied;
             }
             finally
             {

@@ -21,7 +21,7 @@ internal sealed class PolicyPollService(SecurityManager manager, ServerOptions o
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                manager.CheckConfigReload();
+                manager.CheckConfigReload("poll");
             }
         }
         catch (OperationCanceledException)

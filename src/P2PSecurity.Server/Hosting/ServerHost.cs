@@ -2,11 +2,13 @@ using DotNetty.Common.Internal.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Pipeline;
+using P2PSecurity.Server.Control;
 using P2PSecurity.Server.Status;
 using P2PSecurity.Server.Transport;
 using Serilog;
@@ -125,6 +127,11 @@ public static class ServerHost
         services.AddHostedService<NodeServer>();
         services.AddHostedService<PolicyPollService>();
         services.AddHostedService<SighupReloadService>();
+        if (options.ControlChannel)
+        {
+            services.AddSingleton<IServerStatusSource>(sp => sp.GetRequiredService<NodeServerStatus>());
+            services.AddControlChannel(o => o.SocketPath = options.ControlSocketPath);
+        }
     }
 
     /// <summary>Checks the policy file before anything else starts, to learn where to log and to refuse a bad file.</summary>

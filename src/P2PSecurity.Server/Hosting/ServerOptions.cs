@@ -31,4 +31,13 @@ public sealed class ServerOptions
     /// process's one server sets it; in-process test servers leave it alone.
     /// </summary>
     public bool RouteDotNettyLogs { get; init; }
+
+    /// <summary>
+    /// Open the control socket (CONTROL_SOCKET) that reload_security, manage_trusted_nodes and watch_config use.
+    /// On for the real server; in-process test servers that share a folder turn it off or choose their own path.
+    /// </summary>
+    public bool ControlChannel { get; init; } = true;
+
+    /// <summary>Overrides the policy's CONTROL_SOCKET.</summary>
+    public string? ControlSocketPath { get; init; }
 }

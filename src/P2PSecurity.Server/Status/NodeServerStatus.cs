@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Server.Transport;
@@ -10,7 +11,7 @@ namespace P2PSecurity.Server.Status;
 /// What the running node server can say about itself, for the control channel's <c>status</c> and for tests:
 /// where it listens, its node key, the live sessions and the bootstrap peers. Registered as a singleton.
 /// </summary>
-public sealed class NodeServerStatus
+public sealed class NodeServerStatus : IServerStatusSource
 {
     private readonly SessionRegistry _sessions;
     private readonly ConcurrentDictionary<string, OutboundPeerTracker> _outbound = new(StringComparer.Ordinal);
@@ -41,6 +42,10 @@ public sealed class NodeServerStatus
 
     /// <summary>BOOTSTRAP_ADDRESSES and how each is doing.</summary>
     public IReadOnlyList<OutboundPeerInfo> OutboundPeers => [.. _outbound.Values.Select(t => t.Snapshot()).OrderBy(p => p.Address, StringComparer.Ordinal)];
+
+    string? IServerStatusSource.ListenEndpoint => ListenEndPoint?.ToString();
+
+    string? IServerStatusSource.NodeKey => NodeKey.ToString();
 
     internal void SetListening(IPEndPoint endPoint) => _listening.TrySetResult(endPoint);
 
