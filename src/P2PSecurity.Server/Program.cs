@@ -1,2 +1,6 @@
-// The host is built in issue 3 (the node server); this placeholder keeps the solution building.
-return 0;
+using P2PSecurity.Server.Hosting;
+
+return await ServerHost.RunAsync(args, builder =>
+{
+    // control channel: registered by ControlChannel (issue 4)
+});

@@ -19,6 +19,12 @@ public enum DenyReason : byte
 
     // Per message.
     MessageRateExceeded = 20,
+    MessageUnsigned = 21,
+    MessageSignatureInvalid = 22,
+    OriginBlocked = 23,
+
+    // The peer broke the protocol (malformed or unexpected message).
+    ProtocolViolation = 30,
 
     // A fault inside a decision: fail closed.
     InternalError = 255,
@@ -39,6 +45,10 @@ public static class DenyReasonNames
         DenyReason.NodeNotAllowed => "node_not_allowed",
         DenyReason.NetworkKeyProofFailed => "network_key_proof_failed",
         DenyReason.MessageRateExceeded => "message_rate_exceeded",
+        DenyReason.MessageUnsigned => "message_unsigned",
+        DenyReason.MessageSignatureInvalid => "message_signature_invalid",
+        DenyReason.OriginBlocked => "origin_blocked",
+        DenyReason.ProtocolViolation => "protocol_violation",
         DenyReason.InternalError => "internal_error",
         _ => "unknown",
     };
@@ -56,6 +66,10 @@ public static class DenyReasonNames
         DenyReason.NodeNotAllowed => "node key is not in ALLOWED_NODE_KEYS (whitelist mode)",
         DenyReason.NetworkKeyProofFailed => "did not prove knowledge of NETWORK_SECRET_KEY",
         DenyReason.MessageRateExceeded => "MESSAGE_RATE_LIMIT exceeded for this address",
+        DenyReason.MessageUnsigned => "unsigned message dropped (REJECT_UNSIGNED_MESSAGES)",
+        DenyReason.MessageSignatureInvalid => "message signature does not verify against its originator's key",
+        DenyReason.OriginBlocked => "message originated by a blocked or not allowed node",
+        DenyReason.ProtocolViolation => "malformed or unexpected message",
         DenyReason.InternalError => "internal error while deciding (fail closed)",
         _ => "unknown reason",
     };

@@ -69,22 +69,24 @@ public sealed partial class SecurityManager
             var reason = DecideNode(policy, key, networkKeyProven);
             if (reason != DenyReason.None)
             {
+                NotifyNodeRefused(slot.Address, key, reason);
                 return Refuse(slot.Address, key, reason).Decision;
             }
             slot.NodeKey = key;
             slot.Authenticated = true;
-            // Checked before the arguments are built: formatting the address and key allocates on every welcome.
-            if (policy.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-            {
-                SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
-            }
-            // A reload may have swapped the policy between our read and now; re-check against the newest so a
-            // node blocked by that reload is not welcomed after the eviction pass has run.
+            // A reload may have swapped the policy between our read and now, and its eviction pass may have run
+            // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
             var latest = Policy;
             if (!ReferenceEquals(latest, policy) && DecideNode(latest, key, networkKeyProven) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
+                NotifyNodeRefused(slot.Address, key, late);
                 return Refuse(slot.Address, key, late).Decision;
+            }
+            // Checked before the arguments are built: formatting the address and key allocates on every welcome.
+            if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+            {
+                SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
             }
             return SecurityDecision.Allow;
         }
@@ -157,8 +159,12 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>Records a refusal decided by the transport (e.g. a TLS handshake that failed) for logs and status.</summary>
-    public void ReportRefusal(IPAddress remote, NodeKey? key, DenyReason reason) =>
-        Refuse(remote, key, reason);
+    public void ReportRefusal(IPAddress remote, NodeKey? key, DenyReason reason)
+    {
+        var address = IpAddressKey.Normalize(remote);
+        NotifyNodeRefused(address, key, reason);
+        Refuse(address, key, reason);
+    }
 
     /// <summary>Counts and logs a refusal; the node key is formatted only if a line is written.</summary>
     private AcceptResult Refuse(IPAddress address, NodeKey? node, DenyReason reason)

@@ -58,7 +58,11 @@ public sealed partial class SecurityManager : IDisposable
         logger ??= NullLogger.Instance;
         time ??= TimeProvider.System;
         var fullPath = Path.GetFullPath(policyPath);
-        var (stamp, bytes) = ReadStable(fullPath);
+        var (stamp, bytes, readError) = ReadStable(fullPath);
+        if (readError is not null)
+        {
+            throw new PolicyLoadException(fullPath, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {fullPath}: {readError}")]);
+        }
         var watch = NewWatch(stamp, PolicyFileWatch.DefaultRacyWindowNs);
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
@@ -165,7 +169,7 @@ public sealed partial class SecurityManager : IDisposable
     private ReloadResult ReloadLocked(string trigger, bool force)
     {
         var current = Policy;
-        var (stamp, bytes) = ReadStable(PolicyPath);
+        var (stamp, bytes, readError) = ReadStable(PolicyPath);
         Interlocked.Increment(ref _fileReads);
         var watch = NewWatch(stamp, _racyWindowNs);
         Volatile.Write(ref _watch, watch);
@@ -175,10 +179,18 @@ public sealed partial class SecurityManager : IDisposable
             if (!_missingReported || force)
             {
                 _missingReported = true;
-                SecurityLog.PolicyFileMissing(_logger, PolicyPath, current.Revision);
+                if (readError is null)
+                {
+                    SecurityLog.PolicyFileMissing(_logger, PolicyPath, current.Revision);
+                }
+                else
+                {
+                    SecurityLog.PolicyFileUnreadable(_logger, PolicyPath, readError, current.Revision);
+                }
             }
+            var what = readError is null ? "does not exist" : $"cannot be read ({readError})";
             var missing = new ReloadResult(ReloadOutcome.Missing, current.Revision, [],
-                [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"{PolicyPath} does not exist or cannot be read; revision {current.Revision} stays in force")],
+                [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"{PolicyPath} {what}; revision {current.Revision} stays in force")],
                 0, now, trigger);
             Volatile.Write(ref _lastReload, missing);
             return missing;
@@ -245,31 +257,36 @@ public sealed partial class SecurityManager : IDisposable
 
     /// <summary>
     /// Reads the file so that the bytes belong to the stamp: if the file changed while it was read (a writer in the
-    /// middle of its work), read again. Returns null bytes when the file is missing or unreadable.
+    /// middle of its work), read again. Returns null bytes when the file is missing (no error) or unreadable (error).
     /// </summary>
-    private static (FileStamp Stamp, byte[]? Bytes) ReadStable(string path)
+    private static (FileStamp Stamp, byte[]? Bytes, string? Error) ReadStable(string path)
     {
         for (var attempt = 0; ; attempt++)
         {
             var before = FileStamp.Read(path);
             if (!before.Exists)
             {
-                return (before, null);
+                return (before, null, null);
             }
             byte[] bytes;
             try
             {
                 bytes = File.ReadAllBytes(path);
             }
+            catch (FileNotFoundException)
+            {
+                return (FileStamp.Missing, null, null);
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return (FileStamp.Missing, null);
+                // Keep the stamp: the file is re-read when it changes (e.g. its permissions are fixed, which moves ctime).
+                return (before, null, ex.Message);
             }
             var after = FileStamp.Read(path);
             if (after == before || attempt == 3)
             {
-                // After three unstable reads, keep the last one's stamp: the racy check reads again shortly.
-                return (before, bytes);
+                // After three unstable reads, keep the first stamp: the racy check reads again shortly.
+                return (before, bytes, null);
             }
         }
     }

@@ -1,0 +1,50 @@
+namespace P2PSecurity.Core.Control;
+
+/// <summary>
+/// The control channel's protocol, defined once for the server and the three tools. One request per connection:
+/// the client sends one JSON object (a <see cref="ControlRequest"/>) ending with a newline or with the end of its
+/// sending side, the server answers with one JSON object (a <see cref="ControlResponse"/>) and a newline, then
+/// closes. Names are snake_case. Documented in docs/CONTROL.md.
+/// </summary>
+public static class ControlProtocol
+{
+    /// <summary>The protocol version this build speaks. A request with another version gets <see cref="ErrorCodes.UnsupportedVersion"/>.</summary>
+    public const int Version = 1;
+
+    /// <summary>Largest request the server reads; a larger one gets <see cref="ErrorCodes.RequestTooLarge"/>.</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
+    /// <summary>Largest response a client reads (a status with thousands of connections stays far below).</summary>
+    public const int MaxResponseBytes = 16 * 1024 * 1024;
+
+    /// <summary>Request types.</summary>
+    public static class Requests
+    {
+        /// <summary>The live server's state: revision, last reload, counts, connections, refusals, limits.</summary>
+        public const string Status = "status";
+
+        /// <summary>Re-read the policy file now; the answer is the reload's result.</summary>
+        public const string Reload = "reload";
+
+        /// <summary>Which live connections a candidate policy (<c>path</c> or <c>text</c>) would refuse.</summary>
+        public const string CheckLive = "check-live";
+
+        /// <summary>Node keys recently refused at the node gate.</summary>
+        public const string Pending = "pending";
+
+        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending];
+    }
+
+    /// <summary>Error codes of a response with <c>ok: false</c>.</summary>
+    public static class ErrorCodes
+    {
+        public const string MalformedRequest = "malformed_request";
+        public const string RequestTooLarge = "request_too_large";
+        public const string UnsupportedVersion = "unsupported_version";
+        public const string UnknownRequest = "unknown_request";
+        public const string InvalidArgument = "invalid_argument";
+        public const string Timeout = "timeout";
+        public const string Busy = "busy";
+        public const string InternalError = "internal_error";
+    }
+}

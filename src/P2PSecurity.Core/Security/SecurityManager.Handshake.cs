@@ -1,0 +1,45 @@
+using P2PSecurity.Core.Policy;
+
+namespace P2PSecurity.Core.Security;
+
+public sealed partial class SecurityManager
+{
+    /// <summary>
+    /// Whether the TLS layer must refuse a peer that presents no certificate: the same rule as the node gate
+    /// (REQUIRE_NODE_AUTHENTICATION, or whitelist mode, while security is enabled), asked earlier.
+    /// </summary>
+    public bool ClientCertificateRequired
+    {
+        get
+        {
+            var policy = Policy;
+            return policy.Enabled && (policy.RequireNodeAuthentication || policy.WhitelistMode);
+        }
+    }
+
+    /// <summary>Whether peers must prove they know NETWORK_SECRET_KEY.</summary>
+    public bool NetworkKeyProofRequired => Policy.NetworkSecretKey.Length > 0;
+
+    /// <summary>
+    /// This node's answer to a peer's challenge (HMAC over the challenge and both keys, see
+    /// <see cref="NetworkKeyProof"/>), or null when no network key is set. The secret never leaves the manager.
+    /// </summary>
+    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server)
+    {
+        var secret = Policy.NetworkSecretKey;
+        return secret.Length == 0 || challenge.Length != NetworkKeyProof.ChallengeSize
+            ? null
+            : NetworkKeyProof.Compute(secret, challenge, client, server);
+    }
+
+    /// <summary>
+    /// For a connection whose eviction callback was registered just now: a reload that ran between its accept and
+    /// the registration found no callback to call, so ask again. Refuses only when the policy in force refuses this
+    /// live connection and EVICT_ON_POLICY_CHANGE is on.
+    /// </summary>
+    public SecurityDecision EvaluateEviction(ConnectionSlot slot)
+    {
+        var policy = Policy;
+        return policy.EvictOnPolicyChange ? EvaluateLive(slot, policy) : SecurityDecision.Allow;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Reflection;
+using P2PSecurity.Core.Control;
+using P2PSecurity.Core.Security;
+
+namespace P2PSecurity.Server.Control;
+
+/// <summary>Builds the answer to <c>status</c> from the security manager and the server's own facts.</summary>
+internal static class StatusBuilder
+{
+    /// <summary>Per-node and per-address lists are cut to the busiest this many; the totals stay exact.</summary>
+    public const int MaxListed = 1000;
+
+    private static readonly string? Version = typeof(StatusBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    public static StatusInfo Build(SecurityManager manager, IServerStatusSource? server, DateTimeOffset policyLoadedAt)
+    {
+        var policy = manager.Policy;
+        var live = manager.LiveConnections;
+        return new StatusInfo
+        {
+            Server = new ServerInfo
+            {
+                ListenEndpoint = server?.ListenEndpoint,
+                NodeKey = server?.NodeKey,
+                ProcessId = Environment.ProcessId,
+                Version = Version,
+            },
+            StartedAt = manager.StartedAt,
+            PolicyPath = manager.PolicyPath,
+            PolicyRevision = policy.Revision,
+            PolicyLoadedAt = policyLoadedAt,
+            LastReload = ReloadInfo.From(manager.LastReload),
+            SecurityEnabled = policy.Enabled,
+            Mode = !policy.Enabled ? "disabled" : policy.WhitelistMode ? "whitelist" : "open",
+            ModeDescription = policy.ModeDescription,
+            AllowedNodeKeys = policy.AllowedNodeKeys.Count,
+            BlockedNodeKeys = policy.BlockedNodeKeys.Count,
+            BlockedIpEntries = policy.BlockedIpEntries.Count,
+            LiveConnections = live.Count,
+            AuthenticatedConnections = live.Count(s => s.Authenticated),
+            OutboundConnections = live.Count(s => s.Outbound),
+            ConnectionsByNode = Counts(live.Where(s => s.NodeKey is not null).Select(s => s.NodeKey!.Value.ToString())),
+            ConnectionsByIp = Counts(live.Select(s => s.Address.ToString())),
+            RefusalsByReason = manager.RefusalCounts.ToDictionary(r => r.Key.Code(), r => r.Value, StringComparer.Ordinal),
+            Limits = new LimitsInfo
+            {
+                RequireNodeAuthentication = policy.RequireNodeAuthentication,
+                NetworkKeySet = policy.NetworkSecretKey.Length > 0,
+                MaxConnectionsPerIp = policy.MaxConnectionsPerIp,
+                ConnectionRateLimit = policy.ConnectionRateLimit.ToString(),
+                MessageRateLimit = policy.MessageRateLimit.ToString(),
+                HandshakeTimeoutSeconds = policy.HandshakeTimeout.TotalSeconds,
+                MaxFrameSize = policy.MaxFrameSize,
+                EnableMessageSigning = policy.EnableMessageSigning,
+                RejectUnsignedMessages = policy.RejectUnsignedMessages,
+                EvictOnPolicyChange = policy.EvictOnPolicyChange,
+            },
+        };
+    }
+
+    private static List<NameCount> Counts(IEnumerable<string> names) =>
+    [
+        .. names.GroupBy(n => n, StringComparer.Ordinal)
+            .Select(g => new NameCount { Name = g.Key, Count = g.Count() })
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Take(MaxListed),
+    ];
+}

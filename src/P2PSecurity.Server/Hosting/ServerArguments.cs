@@ -1,0 +1,62 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace P2PSecurity.Server.Hosting;
+
+/// <summary>The server's command line: <c>[--env-file PATH] [--port N]</c>.</summary>
+internal static class ServerArguments
+{
+    public const string Usage =
+        "usage: p2psecurity-server [--env-file PATH] [--port N]\n" +
+        "  --env-file PATH  policy file (default ./.env; a missing file means the embedded defaults)\n" +
+        "  --port N         listen on port N instead of DEFAULT_P2P_PORT (0: any free port)\n";
+
+    /// <summary>Parses the arguments; false with an error (or with <paramref name="help"/> set) when the server should not run.</summary>
+    public static bool TryParse(string[] args, [NotNullWhen(true)] out ServerOptions? options, out string? error, out bool help)
+    {
+        options = null;
+        error = null;
+        help = false;
+        string envFile = ".env";
+        int? port = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && arg.StartsWith("--", StringComparison.Ordinal)
+                ? (arg[..eq], arg[(eq + 1)..])
+                : (arg, null);
+            switch (name)
+            {
+                case "-h" or "--help":
+                    help = true;
+                    return false;
+                case "--env-file" or "--port":
+                    var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        error = $"{name} needs a value";
+                        return false;
+                    }
+                    if (name == "--env-file")
+                    {
+                        envFile = value;
+                    }
+                    else if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535)
+                    {
+                        port = p;
+                    }
+                    else
+                    {
+                        error = $"--port '{value}' is not a port (0-65535)";
+                        return false;
+                    }
+                    break;
+                default:
+                    error = $"unknown argument '{arg}'";
+                    return false;
+            }
+        }
+        options = new ServerOptions { EnvFile = envFile, Port = port, RouteDotNettyLogs = true };
+        return true;
+    }
+}

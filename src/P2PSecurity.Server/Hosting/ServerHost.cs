@@ -1,0 +1,180 @@
+using DotNetty.Common.Internal.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Identity;
+using P2PSecurity.Core.Logging;
+using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Security;
+using P2PSecurity.Server.Pipeline;
+using P2PSecurity.Server.Status;
+using P2PSecurity.Server.Transport;
+using Serilog;
+using Serilog.Extensions.Logging;
+
+namespace P2PSecurity.Server.Hosting;
+
+/// <summary>
+/// Builds and runs the node server as a generic host. <see cref="CreateBuilder"/> loads and checks everything the
+/// server needs before any socket opens (policy, log, identity), so that a bad start fails with the reason;
+/// callers add their own services (the control channel) to the builder before building it.
+/// </summary>
+public static class ServerHost
+{
+    /// <summary>Exit code when the server cannot start (invalid policy, identity, port in use).</summary>
+    public const int ExitStartupFailed = 1;
+
+    /// <summary>Exit code for a command line that cannot be understood.</summary>
+    public const int ExitUsage = 2;
+
+    /// <summary>The process entry: parses the command line, builds, lets <paramref name="configure"/> add services, runs.</summary>
+    public static async Task<int> RunAsync(string[] args, Action<HostApplicationBuilder>? configure = null)
+    {
+        if (!ServerArguments.TryParse(args, out var options, out var error, out var help))
+        {
+            await (help ? Console.Out : Console.Error).WriteAsync((error is null ? "" : "p2psecurity-server: " + error + "\n") + ServerArguments.Usage).ConfigureAwait(false);
+            return help ? 0 : ExitUsage;
+        }
+        try
+        {
+            var builder = CreateBuilder(options);
+            configure?.Invoke(builder);
+            using var host = builder.Build();
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex) when (FindStartupException(ex) is { } startup)
+        {
+            await Console.Error.WriteLineAsync("p2psecurity-server: " + startup.Message).ConfigureAwait(false);
+            return ExitStartupFailed;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CreateBuilder(ServerOptions)"/> from a command line (<c>--env-file PATH</c>, <c>--port N</c>);
+    /// a command line that cannot be understood throws <see cref="StartupException"/> with the usage.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args) =>
+        ServerArguments.TryParse(args, out var options, out var error, out _)
+            ? CreateBuilder(options)
+            : throw new StartupException((error ?? "help requested") + "\n" + ServerArguments.Usage);
+
+    /// <summary>
+    /// Everything the node server needs, registered on a new host builder: the policy (an invalid file throws
+    /// <see cref="StartupException"/> listing every error), the log, the node identity (created on first start),
+    /// the listener and dialers, SIGHUP reload and the policy-file check.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(ServerOptions options)
+    {
+        var envPath = Path.GetFullPath(options.EnvFile);
+        var preview = PreviewPolicy(envPath);
+        var serilog = LoggingSetup.Create(preview, options);
+        var loggerFactory = new SerilogLoggerFactory(serilog);
+        if (options.RouteDotNettyLogs)
+        {
+            InternalLoggerFactory.DefaultFactory = loggerFactory;
+        }
+        SecurityManager manager;
+        try
+        {
+            manager = SecurityManager.Create(envPath, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+        }
+        catch (PolicyLoadException ex)
+        {
+            serilog.Dispose();
+            throw new StartupException(ex.Message, ex);
+        }
+        NodeIdentity identity;
+        try
+        {
+            identity = LoadIdentity(manager.Policy, loggerFactory.CreateLogger<NodeServer>());
+        }
+        catch (NodeIdentityException ex)
+        {
+            manager.Dispose();
+            serilog.Dispose();
+            throw new StartupException("NODE_IDENTITY_FILE " + ex.Message, ex);
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(serilog, dispose: true);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = NodeServer.ShutdownBound + TimeSpan.FromSeconds(2));
+        AddNodeServer(builder.Services, options, manager, identity);
+        return builder;
+    }
+
+    private static void AddNodeServer(IServiceCollection services, ServerOptions options, SecurityManager manager, NodeIdentity identity)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(_ => manager);
+        services.AddSingleton(_ => identity);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<ChannelTracker>();
+        services.AddSingleton<BroadcastRelay>();
+        services.AddSingleton<NodeTlsFactory>();
+        services.AddSingleton<PipelineServices>();
+        services.AddSingleton(sp => new NodeServerStatus(sp.GetRequiredService<SessionRegistry>(), identity));
+        services.AddHostedService<NodeServer>();
+        services.AddHostedService<PolicyPollService>();
+        services.AddHostedService<SighupReloadService>();
+    }
+
+    /// <summary>Checks the policy file before anything else starts, to learn where to log and to refuse a bad file.</summary>
+    private static SecurityPolicy PreviewPolicy(string envPath)
+    {
+        if (!File.Exists(envPath))
+        {
+            return SecurityPolicy.Defaults;
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(envPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"{envPath} cannot be read: {ex.Message}", ex);
+        }
+        var result = PolicyLoader.Load(bytes, envPath);
+        return result.Policy ?? throw new StartupException(new PolicyLoadException(envPath, result.Diagnostics).Message);
+    }
+
+    private static NodeIdentity LoadIdentity(SecurityPolicy policy, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var path = policy.ResolvePath(policy.NodeIdentityFile);
+        var identity = NodeIdentity.LoadOrCreate(path, out var created);
+        if (created)
+        {
+            ServerLog.IdentityCreated(logger, path, identity.NodeKey.ToString());
+        }
+        else
+        {
+            ServerLog.IdentityLoaded(logger, path, identity.NodeKey.ToString());
+            if (!OperatingSystem.IsWindows())
+            {
+                var mode = File.GetUnixFileMode(path);
+                if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+                {
+                    ServerLog.IdentityPermissions(logger, path, Convert.ToString((int)mode, 8));
+                }
+            }
+        }
+        return identity;
+    }
+
+    private static StartupException? FindStartupException(Exception ex) => ex switch
+    {
+        StartupException s => s,
+        AggregateException a => a.InnerExceptions.Select(FindStartupException).FirstOrDefault(e => e is not null),
+        _ when ex.InnerException is not null => FindStartupException(ex.InnerException),
+        _ => null,
+    };
+}

@@ -1,0 +1,34 @@
+using Serilog.Events;
+
+namespace P2PSecurity.Server.Hosting;
+
+/// <summary>How to run the node server: the command line, or a test's choices.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The policy file (<c>--env-file</c>); relative paths in it are relative to its folder.</summary>
+    public string EnvFile { get; init; } = ".env";
+
+    /// <summary>Overrides DEFAULT_P2P_PORT (<c>--port</c>); 0 lets the system pick a free port.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>DotNetty worker event loops.</summary>
+    public int WorkerThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// How often the policy file is checked for changes between connections (a stat call, about a microsecond), so
+    /// that an edit that blocks a connected node closes its session within a second even when no one connects.
+    /// Zero turns the check off (reloads then happen on connections, SIGHUP and the control channel).
+    /// </summary>
+    public TimeSpan PolicyPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Log to the console as well as to SECURITY_LOG_FILE.</summary>
+    public bool ConsoleLog { get; init; } = true;
+
+    public LogEventLevel MinimumLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>
+    /// Route DotNetty's own logger into this server's log. DotNetty's logger factory is process-wide, so only the
+    /// process's one server sets it; in-process test servers leave it alone.
+    /// </summary>
+    public bool RouteDotNettyLogs { get; init; }
+}

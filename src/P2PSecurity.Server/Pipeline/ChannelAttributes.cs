@@ -1,0 +1,11 @@
+using DotNetty.Common.Utilities;
+using P2PSecurity.Core.Security;
+
+namespace P2PSecurity.Server.Pipeline;
+
+/// <summary>What the accept gate hands to the child pipeline.</summary>
+internal static class ChannelAttributes
+{
+    /// <summary>The connection's slot, set by the accept gate (or the dialer) before the channel is registered.</summary>
+    public static readonly AttributeKey<ConnectionSlot> Slot = AttributeKey<ConnectionSlot>.ValueOf("p2psecurity.slot");
+}

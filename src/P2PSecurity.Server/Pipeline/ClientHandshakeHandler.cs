@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using DotNetty.Handlers.Tls;
+using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Protocol;
+using P2PSecurity.Core.Security;
+using P2PSecurity.Server.Hosting;
+
+namespace P2PSecurity.Server.Pipeline;
+
+/// <summary>
+/// Step 4 for a connection this node dialled (BOOTSTRAP_ADDRESSES): the same handshake from the client side. The
+/// remote server passes the same node gate as an inbound peer (block list, allow list, network-key proof, which
+/// the server gives in its Welcome), and a pinned key must match. A refusal is sent to the server with its reason.
+/// </summary>
+internal sealed class ClientHandshakeHandler(PipelineServices services, ConnectionSlot slot, TlsPeer peer, NodeKey? pinned, Action<HandshakeResult> completed)
+    : ChannelHandlerAdapter
+{
+    private byte[]? _challenge;
+    private bool _done;
+
+    public override void UserEventTriggered(IChannelHandlerContext context, object evt)
+    {
+        if (evt is TlsHandshakeCompletionEvent { IsSuccessful: false } tls)
+        {
+            Finish(new HandshakeResult(null, null, "TLS failed: " + tls.Exception?.GetBaseException().Message));
+        }
+        context.FireUserEventTriggered(evt);
+    }
+
+    public override void ChannelRead(IChannelHandlerContext context, object message)
+    {
+        if (_done)
+        {
+            return;
+        }
+        switch (message)
+        {
+            case ServerHelloMessage hello when _challenge is null:
+                OnHello(context, hello);
+                break;
+            case WelcomeMessage welcome when _challenge is not null:
+                OnWelcome(context, welcome);
+                break;
+            case RefusalMessage refusal:
+                Finish(new HandshakeResult(null, refusal, null));
+                context.CloseAsync();
+                break;
+            default:
+                RefuseServer(context, DenyReason.ProtocolViolation, "unexpected message in the handshake");
+                break;
+        }
+    }
+
+    public override void ExceptionCaught(IChannelHandlerContext context, Exception exception)
+    {
+        ServerLog.ConnectionFault(services.Logger, slot.Address.ToString(), exception.GetType().Name);
+        context.CloseAsync();
+    }
+
+    public override void ChannelInactive(IChannelHandlerContext context)
+    {
+        Finish(new HandshakeResult(null, null, "connection closed during the handshake"));
+        context.FireChannelInactive();
+    }
+
+    private void OnHello(IChannelHandlerContext context, ServerHelloMessage hello)
+    {
+        var own = services.Identity.NodeKey;
+        if (peer.NodeKey is not { } serverKey || hello.ServerKey != serverKey || hello.Version != ProtocolConstants.Version)
+        {
+            RefuseServer(context, DenyReason.ProtocolViolation, "the server's hello does not match its certificate or version");
+            return;
+        }
+        if (serverKey == own)
+        {
+            RefuseServer(context, DenyReason.AuthenticationFailed, "this bootstrap address is this node itself");
+            return;
+        }
+        if (pinned is { } expected && expected != serverKey)
+        {
+            RefuseServer(context, DenyReason.AuthenticationFailed, $"node key {serverKey.ToShortString()} is not the pinned {expected.ToShortString()}");
+            return;
+        }
+        _challenge = RandomNumberGenerator.GetBytes(ProtocolConstants.ChallengeSize);
+        var proof = services.Manager.ProveNetworkKey(hello.Challenge, own, serverKey);
+        context.WriteAndFlushAsync(new ClientHelloMessage(ProtocolConstants.Version, _challenge, proof));
+    }
+
+    private void OnWelcome(IChannelHandlerContext context, WelcomeMessage welcome)
+    {
+        var manager = services.Manager;
+        var serverKey = peer.NodeKey!.Value;
+        var proven = manager.VerifyNetworkKey(_challenge, services.Identity.NodeKey, serverKey, welcome.Proof ?? []);
+        var decision = manager.EvaluateNode(slot, serverKey, proven);
+        if (!decision.Allowed)
+        {
+            RefuseServer(context, decision.Reason, decision.Reason.Describe());
+            return;
+        }
+        SessionActivation.Activate(context, services, slot, serverKey, outbound: true);
+        Finish(new HandshakeResult(welcome, null, null));
+    }
+
+    private void RefuseServer(IChannelHandlerContext context, DenyReason reason, string why)
+    {
+        Finish(new HandshakeResult(null, null, why));
+        ChannelClosing.Refuse(context, reason);
+    }
+
+    private void Finish(HandshakeResult result)
+    {
+        if (_done)
+        {
+            return;
+        }
+        _done = true;
+        completed(result);
+    }
+}

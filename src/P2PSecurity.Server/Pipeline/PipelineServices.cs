@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Identity;
+using P2PSecurity.Core.Security;
+using P2PSecurity.Server.Transport;
+
+namespace P2PSecurity.Server.Pipeline;
+
+/// <summary>What the handlers of every connection share: the gate, this node's identity, the live sessions.</summary>
+internal sealed class PipelineServices(
+    SecurityManager manager,
+    NodeIdentity identity,
+    NodeTlsFactory tls,
+    SessionRegistry sessions,
+    BroadcastRelay relay,
+    ChannelTracker channels,
+    TimeProvider time,
+    ILogger<NodeServer> logger)
+{
+    public SecurityManager Manager { get; } = manager;
+    public NodeIdentity Identity { get; } = identity;
+    public NodeTlsFactory Tls { get; } = tls;
+    public SessionRegistry Sessions { get; } = sessions;
+    public BroadcastRelay Relay { get; } = relay;
+    public ChannelTracker Channels { get; } = channels;
+    public TimeProvider Time { get; } = time;
+    public ILogger Logger { get; } = logger;
+}

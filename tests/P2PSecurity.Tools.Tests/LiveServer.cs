@@ -1,0 +1,82 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using P2PSecurity.Core.Control;
+using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Security;
+using P2PSecurity.Server.Control;
+
+namespace P2PSecurity.Tools.Tests;
+
+/// <summary>
+/// A real SecurityManager on a real .env in a temp folder, with the real control channel on the default socket
+/// beside it, in this process: what the tools talk to until the full server process is merged.
+/// </summary>
+internal sealed class LiveServer : IAsyncDisposable
+{
+    private LiveServer(TempFolder folder, SecurityManager manager, ControlChannelService channel)
+    {
+        Folder = folder;
+        Manager = manager;
+        Channel = channel;
+    }
+
+    public TempFolder Folder { get; }
+
+    public string EnvPath => Folder.EnvPath;
+
+    public SecurityManager Manager { get; }
+
+    public ControlChannelService Channel { get; }
+
+    public static Task<LiveServer> StartAsync(string envText) => StartAsync(new TempFolder(envText));
+
+    /// <summary>Starts a server on an existing folder (its .env must be valid).</summary>
+    public static async Task<LiveServer> StartAsync(TempFolder folder)
+    {
+        var manager = SecurityManager.Create(folder.EnvPath);
+        var channel = new ControlChannelService(manager, new ControlChannelOptions(), NullLogger<ControlChannelService>.Instance, new RecentNodeRefusals());
+        await channel.StartAsync(CancellationToken.None);
+        return new LiveServer(folder, manager, channel);
+    }
+
+    public static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A connection from <paramref name="address"/> that has passed the node gate as <paramref name="nodeKey"/>.</summary>
+    public ConnectionSlot Connect(string address, string nodeKey)
+    {
+        var accept = Manager.OnNewConnection(IPAddress.Parse(address));
+        Assert.True(accept.Allowed, $"accept refused: {accept.Decision}");
+        Assert.True(Manager.EvaluateNode(accept.Slot!, NodeKey.Parse(nodeKey), networkKeyProven: true).Allowed);
+        return accept.Slot!;
+    }
+
+    /// <summary>Whether a new connection from <paramref name="address"/> as <paramref name="nodeKey"/> would be let in now.</summary>
+    public SecurityDecision TryConnect(string address, string nodeKey)
+    {
+        var accept = Manager.OnNewConnection(IPAddress.Parse(address));
+        if (!accept.Allowed)
+        {
+            return accept.Decision;
+        }
+        try
+        {
+            return Manager.EvaluateNode(accept.Slot!, NodeKey.Parse(nodeKey), networkKeyProven: true);
+        }
+        finally
+        {
+            accept.Slot!.Release();
+        }
+    }
+
+    /// <summary>Stops the control channel only (as a crashed or stopped server), keeping the folder.</summary>
+    public async Task StopChannelAsync() => await Channel.StopAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Channel.StopAsync(CancellationToken.None);
+        Channel.Dispose();
+        Manager.Dispose();
+        Folder.Dispose();
+    }
+}

@@ -1,0 +1,49 @@
+using P2PSecurity.Core.Control;
+using P2PSecurity.Tools.Output;
+
+namespace P2PSecurity.Tools;
+
+/// <summary>Asks the running server, turning "no server" and error replies into the tools' exit codes.</summary>
+public static class ServerCall
+{
+    /// <summary>For commands that need the server: no answer is <see cref="ExitCodes.ServerNotReachable"/>, an error reply <see cref="ExitCodes.ServerError"/>.</summary>
+    public static async Task<ControlResponse> RequireAsync(ToolContext context, ControlRequest request, CancellationToken cancellationToken)
+    {
+        var result = await context.Client().SendAsync(request, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return result.Status switch
+        {
+            ControlCallStatus.Answered when result.Response!.Ok => result.Response,
+            ControlCallStatus.Answered => throw new ToolException(ExitCodes.ServerError,
+                $"the server refused the request: {result.Response!.Error?.Code}: {result.Response.Error?.Message}"),
+            ControlCallStatus.NotRunning => throw new ToolException(ExitCodes.ServerNotReachable,
+                $"server not reachable: {result.Problem}. Is p2psecurity-server running with {context.EnvFile}?"),
+            _ => throw new ToolException(ExitCodes.ServerNotReachable, $"server not reachable: {result.Problem}"),
+        };
+    }
+
+    /// <summary>
+    /// After an edit: asks the server, if one runs, to reload and waits for the answer, so that when the command
+    /// returns the change is in force. No server is not an error; the file is read when the server starts.
+    /// </summary>
+    public static async Task<ServerReloadOutput> ReloadIfRunningAsync(ToolContext context, CancellationToken cancellationToken)
+    {
+        var result = await context.Client().SendAsync(ControlRequest.Of(ControlProtocol.Requests.Reload), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return result.Status switch
+        {
+            ControlCallStatus.Answered when result.Response!.Ok => new ServerReloadOutput
+            {
+                Status = result.Response.Reload!.Succeeded ? ServerReloadOutput.Reloaded : ServerReloadOutput.Refused,
+                Reload = result.Response.Reload,
+            },
+            ControlCallStatus.Answered => new ServerReloadOutput
+            {
+                Status = ServerReloadOutput.Error,
+                Problem = $"{result.Response!.Error?.Code}: {result.Response.Error?.Message}",
+            },
+            ControlCallStatus.NotRunning => new ServerReloadOutput { Status = ServerReloadOutput.NotRunning, Problem = result.Problem },
+            _ => new ServerReloadOutput { Status = ServerReloadOutput.Unreachable, Problem = result.Problem },
+        };
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using P2PSecurity.Core.Editing;
+
+namespace P2PSecurity.Tools.ManageTrustedNodes;
+
+/// <summary>The four editing verbs; one small factory each.</summary>
+internal static class EditCommands
+{
+    public static Command Add()
+    {
+        var key = new Argument<string>("key") { Description = "Node key: 64 hex digits (upper case, ':' separators and a sha256: prefix are accepted)" };
+        var label = LabelOption();
+        var command = new Command("add", "Allow a node key (ALLOWED_NODE_KEYS; a non-empty allow list means whitelist mode)") { key, label };
+        command.SetAction((parse, ct) => Editor(parse).RunAsync("add", e => e.Add(PolicyList.AllowedNodeKeys, parse.GetValue(key)!, parse.GetValue(label), ct), ct));
+        return command;
+    }
+
+    public static Command Remove()
+    {
+        var key = new Argument<string>("key") { Description = "Node key to take off ALLOWED_NODE_KEYS" };
+        var command = new Command("remove", "Stop allowing a node key (its next connection is refused in whitelist mode)") { key };
+        command.SetAction((parse, ct) => Editor(parse).RunAsync("remove", e => e.Remove(PolicyList.AllowedNodeKeys, parse.GetValue(key)!, ct), ct));
+        return command;
+    }
+
+    public static Command Block()
+    {
+        var target = new Argument<string>("target") { Description = "Node key, IP address or CIDR (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32)" };
+        var label = LabelOption();
+        var command = new Command("block", "Block a node key (BLOCKED_NODE_KEYS) or an address or range (BLOCKED_IP_ADDRESSES)") { target, label };
+        command.SetAction((parse, ct) => Editor(parse).RunAsync("block", e => e.Block(parse.GetValue(target)!, parse.GetValue(label), ct), ct));
+        return command;
+    }
+
+    public static Command Unblock()
+    {
+        var target = new Argument<string>("target") { Description = "Node key, IP address or CIDR to unblock (as blocked: 10.1.2.3/8 means 10.0.0.0/8)" };
+        var command = new Command("unblock", "Remove a node key, address or range from the block lists") { target };
+        command.SetAction((parse, ct) => Editor(parse).RunAsync("unblock", e => e.Unblock(parse.GetValue(target)!, ct), ct));
+        return command;
+    }
+
+    private static Option<string?> LabelOption() => new("--label")
+    {
+        Description = "A note kept beside the entry as a comment line: # label <entry>: TEXT",
+        HelpName = "text",
+    };
+
+    private static ListEdit Editor(ParseResult parse) => new(ToolContext.From(parse));
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using P2PSecurity.Core.Control;
+using P2PSecurity.Tools.Output;
+
+namespace P2PSecurity.Tools.ReloadSecurity;
+
+/// <summary>Prints the live server's status (never the file's: that is <c>check</c>).</summary>
+internal sealed class StatusReport(ToolContext context)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var response = await ServerCall.RequireAsync(context, ControlRequest.Of(ControlProtocol.Requests.Status), cancellationToken);
+        if (context.Json)
+        {
+            context.WriteJson(response, j => j.ControlResponse);
+            return ExitCodes.Success;
+        }
+        Print(response.Status!, context.Out);
+        return ExitCodes.Success;
+    }
+
+    private static void Print(StatusInfo s, TextWriter o)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(inv, $"server       pid {s.Server.ProcessId}, listening on {s.Server.ListenEndpoint ?? "(unknown)"}, node key {s.Server.NodeKey ?? "(unknown)"}"));
+        o.WriteLine($"up since     {ReloadText.Time(s.StartedAt)}");
+        o.WriteLine(string.Create(inv, $"policy       {s.PolicyPath}, revision {s.PolicyRevision}, in force since {ReloadText.Time(s.PolicyLoadedAt)}"));
+        var last = s.LastReload;
+        var errors = last.Diagnostics.Where(d => d.IsError).Select(d => d.Text).ToList();
+        o.WriteLine(string.Create(inv, $"last reload  {last.Outcome} at {ReloadText.Time(last.At)} ({last.Trigger}), revision {last.Revision}")
+                    + (errors.Count > 0 ? $", {ReloadText.Plural(errors.Count, "error")}:" : string.Empty));
+        foreach (var error in errors)
+        {
+            o.WriteLine("               " + error);
+        }
+        o.WriteLine($"mode         {s.ModeDescription}");
+        o.WriteLine($"lists        {ReloadText.Plural(s.AllowedNodeKeys, "allowed key")}, {ReloadText.Plural(s.BlockedNodeKeys, "blocked key")}, {ReloadText.Plural(s.BlockedIpEntries, "blocked IP entry").Replace("entrys", "entries", StringComparison.Ordinal)}");
+        o.WriteLine(string.Create(inv, $"connections  {s.LiveConnections} live, {s.AuthenticatedConnections} authenticated, {s.OutboundConnections} outbound"));
+        foreach (var node in s.ConnectionsByNode)
+        {
+            o.WriteLine(string.Create(inv, $"  node {node.Name}  {node.Count}"));
+        }
+        foreach (var ip in s.ConnectionsByIp)
+        {
+            o.WriteLine(string.Create(inv, $"  ip   {ip.Name}  {ip.Count}"));
+        }
+        var refusals = s.RefusalsByReason.OrderByDescending(r => r.Value).Select(r => string.Create(inv, $"{r.Key} {r.Value:N0}")).ToList();
+        o.WriteLine($"refusals     {(refusals.Count == 0 ? "none" : string.Join(", ", refusals))} (since start)");
+        var l = s.Limits;
+        o.WriteLine(string.Create(inv,
+            $"limits       {l.MaxConnectionsPerIp} connections per IP, connections {l.ConnectionRateLimit}, messages {l.MessageRateLimit}, " +
+            $"handshake {l.HandshakeTimeoutSeconds:0.###} s, frames <= {l.MaxFrameSize:N0} bytes"));
+        o.WriteLine($"switches     node authentication {(l.RequireNodeAuthentication ? "required" : "optional")}, network key {(l.NetworkKeySet ? "set" : "off")}, " +
+                    $"signing {(l.EnableMessageSigning ? "on" : "off")}{(l.RejectUnsignedMessages ? " (unsigned rejected)" : string.Empty)}, " +
+                    $"evict on policy change {(l.EvictOnPolicyChange ? "on" : "off")}");
+    }
+}
