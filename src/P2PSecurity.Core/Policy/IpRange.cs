@@ -47,7 +47,7 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         var prefix = maxPrefix;
         if (slash >= 0)
         {
-            var prefixText = s[(slash + 1)..];
+            var prefixText = s.AsSpan(slash + 1);
             if (!int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > maxPrefix)
             {
                 error = address.AddressFamily == AddressFamily.InterNetwork
@@ -71,7 +71,14 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         {
             warning = $"has host bits set; it blocks the whole network {Format(first, bits, isV4)}";
         }
-        range = new IpRange(first, last, Format(first, bits, isV4));
+        // Plain IPv4 in decimal without leading zeros (the only form accepted), with no host bits and a plain prefix
+        // below /32, is already written canonically: keep the text instead of formatting it again (100,000 entries
+        // per reload). A /32 is written without its prefix, like the single address it is.
+        var canonical = address.AddressFamily == AddressFamily.InterNetwork && first == key &&
+            (slash < 0 || (prefix < 32 && (s[slash + 1] != '0' || s.Length == slash + 2)))
+            ? s
+            : Format(first, bits, isV4);
+        range = new IpRange(first, last, canonical);
         error = null;
         return true;
     }

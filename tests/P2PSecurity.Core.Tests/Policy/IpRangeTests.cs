@@ -15,6 +15,11 @@ public sealed class IpRangeTests
     [InlineData("2001:db8::/32", "2001:db8::/32", "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")]
     [InlineData("::/0", "::/0", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]
     [InlineData("::1", "::1", "::1", "::1")]
+    [InlineData(" 192.0.2.1 ", "192.0.2.1", "192.0.2.1", "192.0.2.1")]
+    [InlineData("192.0.2.0/024", "192.0.2.0/24", "192.0.2.0", "192.0.2.255")]
+    [InlineData("192.0.2.1/32", "192.0.2.1", "192.0.2.1", "192.0.2.1")]
+    [InlineData("2001:db8::1/128", "2001:db8::1", "2001:db8::1", "2001:db8::1")]
+    [InlineData("0.0.0.0/00", "0.0.0.0/0", "0.0.0.0", "255.255.255.255")]
     public void TryParse_GoodRange_HasCanonicalFormAndBounds(string text, string canonical, string first, string last)
     {
         Assert.True(IpRange.TryParse(text, out var range, out var error, out var warning), error);
@@ -57,6 +62,26 @@ public sealed class IpRangeTests
     [InlineData("100.64.0.0/10")]
     public void TryParse_PlainDecimalIPv4_WithZeros_IsAccepted(string text) =>
         Assert.True(IpRange.TryParse(text, out _, out _, out _));
+
+    [Fact]
+    public void Canonical_RandomIPv4_IsTheMaskedAddressAndPrefixAsWritten()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 5000; i++)
+        {
+            var bytes = new byte[4];
+            random.NextBytes(bytes);
+            var prefix = random.Next(0, 34);
+            var text = prefix == 33 ? new IPAddress(bytes).ToString() : $"{new IPAddress(bytes)}/{prefix}";
+            var bits = prefix == 33 ? 32 : prefix;
+            var mask = bits == 0 ? 0u : uint.MaxValue << (32 - bits);
+            var network = new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) & mask));
+            var expected = bits == 32 ? network.ToString() : $"{network}/{bits}";
+
+            Assert.True(IpRange.TryParse(text, out var range, out var error, out _), error);
+            Assert.Equal(expected, range.Canonical);
+        }
+    }
 
     [Fact]
     public void AddressKey_IPv4AndMapped_AreOneKey()
