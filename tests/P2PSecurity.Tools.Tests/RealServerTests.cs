@@ -31,8 +31,9 @@ public sealed class RealServerTests
         Assert.True(status.ExitCode == 0, status.ToString());
         using (var json = JsonDocument.Parse(status.Out))
         {
-            Assert.Equal(1, json.RootElement.GetProperty("live_connections").GetInt32());
-            var byNode = json.RootElement.GetProperty("connections_by_node").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+            var live = json.RootElement.GetProperty("status");
+            Assert.Equal(1, live.GetProperty("authenticated_connections").GetInt32());
+            var byNode = live.GetProperty("connections_by_node").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
             Assert.Contains(byNode, n => n is not null && alice.NodeKey.ToString().StartsWith(n.TrimEnd('.', '…'), StringComparison.Ordinal));
         }
 
@@ -103,6 +104,6 @@ public sealed class RealServerTests
         var status = await ToolProcess.RunAsync("reload_security", folder.Path, "status", "--json");
         Assert.True(status.ExitCode == 0, status.ToString());
         using var json = JsonDocument.Parse(status.Out);
-        return json.RootElement.GetProperty("policy_revision").GetInt64();
+        return json.RootElement.GetProperty("status").GetProperty("policy_revision").GetInt64();
     }
 }
