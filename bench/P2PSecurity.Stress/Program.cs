@@ -21,6 +21,17 @@ switch (command)
         }
         return report.Crashes == 0 && report.PartiallyApplied == 0 && report.InvalidWithLine == report.Invalid && report.ValidMismatches == 0 ? 0 : 1;
     }
+    case "edit-crash":
+    {
+        var report = await P2PSecurity.Stress.EditCrash.EditCrashHarness.RunAsync(
+            Option("--runs", 100), Option("--seed", 1), P2PSecurity.Stress.EditCrash.EditCrashHarness.FindTool(), Console.WriteLine);
+        Console.WriteLine(report);
+        foreach (var failure in report.Failures)
+        {
+            Console.WriteLine("  " + failure);
+        }
+        return report.Unparseable == 0 && report.LostKeys == 0 && report.LostComments == 0 ? 0 : 1;
+    }
     default:
         Console.WriteLine("usage: p2psecurity-stress policy-fuzz [--count N] [--seed S]");
         return command == "help" ? 0 : 64;
