@@ -28,5 +28,8 @@ internal sealed record BenchSettings
     /// <summary>The handshake figure's baseline: the bare TLS pipeline (default), or the node server with ENABLE_P2P_SECURITY=false.</summary>
     public bool HandshakeBaselineDisabled { get; init; }
 
+    /// <summary>An unrecorded round of each arm before the recorded ones (off for counted smoke runs).</summary>
+    public bool WarmupRound => Round.Count is null;
+
     public Action<string> Progress { get; init; } = _ => { };
 }

@@ -14,7 +14,7 @@ internal sealed class Checks
     {
         if (result.Failed > 0 || result.FirstError is not null)
         {
-            _problems.Add($"round {round + 1}, {arm.Spec.Name}: {result.Failed:N0} failed ({result.FirstError})");
+            _problems.Add($"{RoundName(round)}, {arm.Spec.Name}: {result.Failed:N0} failed ({result.FirstError})");
         }
     }
 
@@ -22,9 +22,11 @@ internal sealed class Checks
     {
         if (expected != actual)
         {
-            _problems.Add($"round {round + 1}, {arm.Spec.Name}: {what}: expected {expected:N0}, the server counted {actual:N0}");
+            _problems.Add($"{RoundName(round)}, {arm.Spec.Name}: {what}: expected {expected:N0}, the server counted {actual:N0}");
         }
     }
 
     public void Add(string problem) => _problems.Add(problem);
+
+    private static string RoundName(int round) => round < 0 ? "warm-up round" : $"round {round + 1}";
 }

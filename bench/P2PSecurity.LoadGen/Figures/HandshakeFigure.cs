@@ -44,7 +44,7 @@ internal static class HandshakeFigure
             checks.Equal(arm, round, "peers welcomed", result.TotalCompleted, after.Counters.Welcomed - before.Counters.Welcomed);
             checks.Equal(arm, round, "refusals", 0, after.Counters.Refusals - before.Counters.Refusals);
             return (result.Rate, Probe.CpuPerOp(arm, result));
-        }, settings.Progress).ConfigureAwait(false);
+        }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {
             Title = "Full mutual-TLS handshakes per second with the whole gate",

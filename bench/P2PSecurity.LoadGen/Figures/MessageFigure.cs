@@ -39,7 +39,7 @@ internal static class MessageFigure
             checks.Equal(arm, round, "refusals (drops)", 0, after.Counters.Refusals - before.Counters.Refusals);
             checks.Equal(arm, round, "open sessions", connections, after.Counters.Sessions);
             return (result.Rate, Probe.CpuPerOp(arm, result));
-        }, settings.Progress).ConfigureAwait(false);
+        }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {
             Title = $"Messages per second over {connections} authenticated connections, limiter on vs off",

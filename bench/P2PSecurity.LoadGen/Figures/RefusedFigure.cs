@@ -31,7 +31,7 @@ internal static class RefusedFigure
             checks.Equal(arm, round, "connections closed at accept", result.TotalCompleted, after.Counters.ClosedAtAccept - before.Counters.ClosedAtAccept);
             checks.Equal(arm, round, "peers welcomed", 0, after.Counters.Welcomed - before.Counters.Welcomed);
             return (result.Rate, Probe.CpuPerOp(arm, result));
-        }, settings.Progress).ConfigureAwait(false);
+        }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {
             Title = "Refused connections per second from a blocked IP",

@@ -8,8 +8,18 @@ namespace P2PSecurity.LoadGen.Measure;
 internal static class SideBySide
 {
     /// <param name="round">Runs one round of the subject (true) or the baseline (false); returns (value, secondary).</param>
-    public static async Task<IReadOnlyList<RoundPair>> RunAsync(int rounds, Func<bool, int, Task<(double Value, double? Secondary)>> round, Action<string> progress)
+    /// <param name="warmup">
+    /// Runs one unrecorded round of each arm first: the first rounds of a fresh process run code the JIT has not
+    /// optimized yet (tiered compilation), which would weigh on whichever arm goes first.
+    /// </param>
+    public static async Task<IReadOnlyList<RoundPair>> RunAsync(int rounds, Func<bool, int, Task<(double Value, double? Secondary)>> round, Action<string> progress, bool warmup = false)
     {
+        if (warmup)
+        {
+            var b = await round(false, -1).ConfigureAwait(false);
+            var s = await round(true, -1).ConfigureAwait(false);
+            progress($"  warm-up: baseline {b.Value:N0}, subject {s.Value:N0} (not recorded)");
+        }
         var pairs = new List<RoundPair>(rounds);
         for (var i = 0; i < rounds; i++)
         {
