@@ -43,7 +43,7 @@ internal static class HandshakeFigure
             checks.NoFailures(arm, round, result);
             checks.Equal(arm, round, "peers welcomed", result.TotalCompleted, after.Counters.Welcomed - before.Counters.Welcomed);
             checks.Equal(arm, round, "refusals", 0, after.Counters.Refusals - before.Counters.Refusals);
-            return (result.Rate, Probe.CpuPerOp(arm, result));
+            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods);
         }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {

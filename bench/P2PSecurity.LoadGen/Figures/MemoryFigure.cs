@@ -50,7 +50,7 @@ internal static class MemoryFigure
             var after = await arm.StatsAsync(collect: true, ct).ConfigureAwait(false);
             checks.Equal(arm, round, "open sessions", count, after.Counters.Sessions);
             settings.Progress($"  {spec.Name}: working set {before.WorkingSet / 1048576.0:N1} -> {after.WorkingSet / 1048576.0:N1} MiB, managed heap {before.ManagedHeap / 1048576.0:N1} -> {after.ManagedHeap / 1048576.0:N1} MiB");
-            return ((after.WorkingSet - before.WorkingSet) / (double)count, (after.ManagedHeap - before.ManagedHeap) / (double)count);
+            return new RoundOutcome((after.WorkingSet - before.WorkingSet) / (double)count, (after.ManagedHeap - before.ManagedHeap) / (double)count, after.JitMethods - before.JitMethods);
         }, settings.Progress).ConfigureAwait(false);
         return new FigureReport
         {

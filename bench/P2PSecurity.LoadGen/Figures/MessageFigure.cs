@@ -38,7 +38,7 @@ internal static class MessageFigure
             checks.NoFailures(arm, round, result);
             checks.Equal(arm, round, "refusals (drops)", 0, after.Counters.Refusals - before.Counters.Refusals);
             checks.Equal(arm, round, "open sessions", connections, after.Counters.Sessions);
-            return (result.Rate, Probe.CpuPerOp(arm, result));
+            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods);
         }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {

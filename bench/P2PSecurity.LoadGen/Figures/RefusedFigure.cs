@@ -30,7 +30,7 @@ internal static class RefusedFigure
             checks.NoFailures(arm, round, result);
             checks.Equal(arm, round, "connections closed at accept", result.TotalCompleted, after.Counters.ClosedAtAccept - before.Counters.ClosedAtAccept);
             checks.Equal(arm, round, "peers welcomed", 0, after.Counters.Welcomed - before.Counters.Welcomed);
-            return (result.Rate, Probe.CpuPerOp(arm, result));
+            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods);
         }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {

@@ -29,6 +29,7 @@ internal static class MarkdownReport
         {
             Line($"Median ratio {figure.MedianRatio:0.000}, target ≥ {target:0.0#}: **{(figure.Passed ? "met" : "MISSED")}**.");
         }
+        Line($"Methods the servers' JIT compiled during the recorded rounds: baseline {figure.Pairs.Sum(p => p.BaselineJitMethods):N0}, subject {figure.Pairs.Sum(p => p.SubjectJitMethods):N0}.");
         foreach (var note in figure.Notes)
         {
             text.AppendLine(note);

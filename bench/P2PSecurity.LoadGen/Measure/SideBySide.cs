@@ -7,18 +7,29 @@ namespace P2PSecurity.LoadGen.Measure;
 /// </summary>
 internal static class SideBySide
 {
-    /// <param name="round">Runs one round of the subject (true) or the baseline (false); returns (value, secondary).</param>
+    /// <summary>A server that compiled at most this many methods in a warm-up round is warm.</summary>
+    public const int QuietJitMethods = 50;
+
+    /// <summary>Warm-up pairs at most, for a server whose JIT never quiets (then the figure says so).</summary>
+    public const int MaxWarmupPairs = 8;
+
+    /// <param name="round">Runs one round of the subject (true) or the baseline (false).</param>
     /// <param name="warmup">
-    /// Runs one unrecorded round of each arm first: the first rounds of a fresh process run code the JIT has not
-    /// optimized yet (tiered compilation), which would weigh on whichever arm goes first.
+    /// Runs unrecorded pairs first, until neither server's JIT compiled more than <see cref="QuietJitMethods"/>
+    /// methods in its round: a fresh process runs code that tiered compilation has not optimized yet, and compiles
+    /// it meanwhile, for some seconds of load on a busy machine; a round measured then measures the JIT.
     /// </param>
-    public static async Task<IReadOnlyList<RoundPair>> RunAsync(int rounds, Func<bool, int, Task<(double Value, double? Secondary)>> round, Action<string> progress, bool warmup = false)
+    public static async Task<IReadOnlyList<RoundPair>> RunAsync(int rounds, Func<bool, int, Task<RoundOutcome>> round, Action<string> progress, bool warmup = false)
     {
-        if (warmup)
+        for (var i = 0; warmup && i < MaxWarmupPairs; i++)
         {
             var b = await round(false, -1).ConfigureAwait(false);
             var s = await round(true, -1).ConfigureAwait(false);
-            progress($"  warm-up: baseline {b.Value:N0}, subject {s.Value:N0} (not recorded)");
+            progress($"  warm-up {i + 1}: baseline {b.Value:N0} ({b.JitMethods:N0} methods compiled), subject {s.Value:N0} ({s.JitMethods:N0} methods compiled)");
+            if (b.JitMethods <= QuietJitMethods && s.JitMethods <= QuietJitMethods)
+            {
+                break;
+            }
         }
         var pairs = new List<RoundPair>(rounds);
         for (var i = 0; i < rounds; i++)
@@ -27,7 +38,7 @@ internal static class SideBySide
             var first = await round(!baselineFirst, i).ConfigureAwait(false);
             var second = await round(baselineFirst, i).ConfigureAwait(false);
             var (baseline, subject) = baselineFirst ? (first, second) : (second, first);
-            var pair = new RoundPair(i + 1, baselineFirst, baseline.Value, subject.Value, baseline.Secondary, subject.Secondary);
+            var pair = new RoundPair(i + 1, baselineFirst, baseline.Value, subject.Value, baseline.Secondary, subject.Secondary, baseline.JitMethods, subject.JitMethods);
             pairs.Add(pair);
             progress($"  round {pair.Round}: baseline {pair.BaselineValue:N0}, subject {pair.SubjectValue:N0}, ratio {pair.Ratio:0.000}");
         }
