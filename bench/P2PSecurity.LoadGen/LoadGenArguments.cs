@@ -11,15 +11,16 @@ internal static class LoadGenArguments
     public const string Usage = """
         usage: p2psecurity-loadgen FIGURE... [options]
           FIGURE             refused | handshakes | messages | memory | all
-          --rounds N         pairs of rounds (baseline + subject) for the rate figures (default 7)
+          --rounds N         pairs of rounds (baseline + subject) for the rate figures (default 21)
           --memory-rounds N  pairs of rounds for the memory figure (default 2)
-          --seconds S        measured seconds per round (default 3)
-          --warmup S         warm-up seconds per round (default 1)
+          --seconds S        measured seconds per round (default 1)
+          --warmup S         ramp seconds before each round's window (default 0.25)
           --count N          instead of timing: N operations per round (smoke runs)
           --concurrency N    concurrent clients for refused (default 32) and handshakes (default 16)
           --connections N    connections for messages (default 50)
           --idle N           idle connections for memory (default 5000)
           --handshake-baseline bare|disabled   bare TLS pipeline (default) or the server with ENABLE_P2P_SECURITY=false
+          --subject-set KEY=VALUE  replace a setting in the subjects' policy (repeatable), e.g. LOG_SECURITY_EVENTS=false
           --in-process       run the rate figures' servers in this process (default: a process each)
           --markdown FILE    also write the results as Markdown
         exit codes: 0 every target met and every check passed, 1 a target missed, 3 a check failed, 2 usage
@@ -36,6 +37,7 @@ internal static class LoadGenArguments
         var s = new BenchSettings { Progress = Console.WriteLine };
         double seconds = s.Round.Window.TotalSeconds, warmup = s.Round.Warmup.TotalSeconds;
         int? count = null;
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -62,6 +64,15 @@ internal static class LoadGenArguments
                     case "--idle": s = s with { IdleConnections = Int() }; break;
                     case "--in-process": s = s with { Isolated = false }; break;
                     case "--markdown": markdown = Value(); break;
+                    case "--subject-set":
+                        var setting = Value();
+                        var eq = setting.IndexOf('=', StringComparison.Ordinal);
+                        if (eq <= 0)
+                        {
+                            throw new FormatException($"--subject-set '{setting}': KEY=VALUE");
+                        }
+                        overrides[setting[..eq]] = setting[(eq + 1)..];
+                        break;
                     case "--handshake-baseline":
                         s = Value() switch
                         {
@@ -86,7 +97,7 @@ internal static class LoadGenArguments
             return false;
         }
         var round = count is { } n ? RoundSpec.Counted(n) : new RoundSpec(TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
-        settings = s with { Round = round };
+        settings = s with { Round = round, SubjectOverrides = overrides };
         figures = [.. figures.Distinct()];
         return true;
     }

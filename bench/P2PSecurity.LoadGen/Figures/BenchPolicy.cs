@@ -47,4 +47,27 @@ internal static class BenchPolicy
             .AppendLine(CultureInfo.InvariantCulture, $"{PolicyKeys.NodeIdentityFile}=node_identity.pem");
         return env.ToString();
     }
+
+    /// <summary>
+    /// The policy with some settings replaced (<c>--subject-set KEY=VALUE</c>: what one setting costs, e.g.
+    /// LOG_SECURITY_EVENTS=false). A key the policy does not have yet is added.
+    /// </summary>
+    public static string With(string env, IReadOnlyDictionary<string, string> overrides)
+    {
+        var lines = env.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        foreach (var (key, value) in overrides)
+        {
+            var i = lines.FindIndex(l => l.StartsWith(key + "=", StringComparison.Ordinal));
+            var line = key + "=" + value;
+            if (i >= 0)
+            {
+                lines[i] = line;
+            }
+            else
+            {
+                lines.Add(line);
+            }
+        }
+        return string.Join('\n', lines) + "\n";
+    }
 }

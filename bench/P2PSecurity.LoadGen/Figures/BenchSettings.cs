@@ -5,13 +5,18 @@ namespace P2PSecurity.LoadGen.Figures;
 /// <summary>How the figures run: rounds, their length, where the servers run, and the load's size.</summary>
 internal sealed record BenchSettings
 {
-    /// <summary>Pairs of rounds (one baseline and one subject round each) for the rate figures.</summary>
-    public int Rounds { get; init; } = 7;
+    /// <summary>
+    /// Pairs of rounds (one baseline and one subject round each) for the rate figures. Many short rounds rather
+    /// than a few long ones: the other work on a shared machine changes over seconds, so the two rounds of a short
+    /// pair see nearly the same machine, and the median over many pairs shrugs off the pairs that did not.
+    /// </summary>
+    public int Rounds { get; init; } = 21;
 
     /// <summary>Pairs of rounds for the memory figure (each starts two server processes and opens 2 × N connections).</summary>
     public int MemoryRounds { get; init; } = 2;
 
-    public RoundSpec Round { get; init; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+    /// <summary>Per round: a short ramp (the pipeline fills; the JIT was warmed by the warm-up pairs), then the window.</summary>
+    public RoundSpec Round { get; init; } = new(TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(1));
 
     /// <summary>Each server in a process of its own (the default), so that its CPU time can be told from the load's.</summary>
     public bool Isolated { get; init; } = true;
@@ -30,6 +35,17 @@ internal sealed record BenchSettings
 
     /// <summary>An unrecorded round of each arm before the recorded ones (off for counted smoke runs).</summary>
     public bool WarmupRound => Round.Count is null;
+
+    /// <summary>Settings replaced in every subject's policy file (<c>--subject-set KEY=VALUE</c>).</summary>
+    public IReadOnlyDictionary<string, string> SubjectOverrides { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A subject policy with <see cref="SubjectOverrides"/> applied.</summary>
+    public string Subject(string env) => SubjectOverrides.Count == 0 ? env : BenchPolicy.With(env, SubjectOverrides);
+
+    /// <summary>The network key the load must prove to a subject (none when an override emptied it).</summary>
+    public string? SubjectSecret => SubjectOverrides.TryGetValue(P2PSecurity.Core.Policy.PolicyKeys.NetworkSecretKey, out var secret)
+        ? (secret.Length == 0 ? null : secret)
+        : BenchPolicy.NetworkSecret;
 
     public Action<string> Progress { get; init; } = _ => { };
 }

@@ -18,7 +18,7 @@ internal static class HandshakeFigure
         var sources = new SourceAddresses(20, 32);
         var concurrency = settings.Concurrency ?? 16;
         using var identities = new ClientIdentities();
-        using var subjectFolder = BenchFolder.Create("handshake-subject", BenchPolicy.WholeGate(identities.Keys));
+        using var subjectFolder = BenchFolder.Create("handshake-subject", settings.Subject(BenchPolicy.WholeGate(identities.Keys)));
         using var baselineFolder = BenchFolder.Create("handshake-baseline",
             settings.HandshakeBaselineDisabled ? BenchPolicy.WholeGate(identities.Keys, enabled: false) : null);
         var baselineKind = settings.HandshakeBaselineDisabled ? ArmKind.Node : ArmKind.BareTls;
@@ -35,7 +35,7 @@ internal static class HandshakeFigure
                 LocalAddress = sources[i],
                 Identity = identities[i],
                 // The bare baseline asks for no proof, and a client that knows the key would insist on the server's.
-                NetworkSecret = arm.Spec.Kind == ArmKind.Node ? BenchPolicy.NetworkSecret : null,
+                NetworkSecret = arm.Spec.Kind != ArmKind.Node ? null : isSubject ? settings.SubjectSecret : BenchPolicy.NetworkSecret,
             };
             var before = await arm.StatsAsync(false, ct).ConfigureAwait(false);
             var result = await LoadLoop.RunAsync(concurrency, new HandshakeConnect(Options).RunAsync, settings.Round, Probe.Cpu(arm), ct).ConfigureAwait(false);

@@ -22,7 +22,7 @@ internal static class MemoryFigure
         var sources = new SourceAddresses(40, 50);
         var count = settings.IdleConnections;
         using var identities = new ClientIdentities();
-        using var subjectFolder = BenchFolder.Create("memory-subject", BenchPolicy.WholeGate(identities.Keys));
+        using var subjectFolder = BenchFolder.Create("memory-subject", settings.Subject(BenchPolicy.WholeGate(identities.Keys)));
         using var baselineFolder = BenchFolder.Create("memory-baseline", null);
         var subject = subjectFolder.Arm("subject", ArmKind.Node);
         var baseline = baselineFolder.Arm("baseline", ArmKind.BareTls);
@@ -37,7 +37,7 @@ internal static class MemoryFigure
                 Server = arm.EndPoint,
                 LocalAddress = sources[i],
                 Identity = identities[i],
-                NetworkSecret = spec.Kind == ArmKind.Node ? BenchPolicy.NetworkSecret : null,
+                NetworkSecret = spec.Kind == ArmKind.Node ? settings.SubjectSecret : null,
             };
             await using (await WelcomedClients.OpenAsync(Math.Min(WarmupConnections, count), Options, OpenConcurrency, ct).ConfigureAwait(false))
             {

@@ -20,12 +20,12 @@ internal static class MessageFigure
         var sources = new SourceAddresses(30, 10);
         var connections = settings.MessageConnections;
         using var identities = new ClientIdentities();
-        using var subjectFolder = BenchFolder.Create("messages-subject", BenchPolicy.WholeGate(identities.Keys));
+        using var subjectFolder = BenchFolder.Create("messages-subject", settings.Subject(BenchPolicy.WholeGate(identities.Keys)));
         using var baselineFolder = BenchFolder.Create("messages-baseline", BenchPolicy.WholeGate(identities.Keys, enabled: false));
         await using var subject = await subjectFolder.Arm("subject", ArmKind.Node).StartAsync(settings.Isolated, ct).ConfigureAwait(false);
         await using var baseline = await baselineFolder.Arm("baseline", ArmKind.Node).StartAsync(settings.Isolated, ct).ConfigureAwait(false);
-        await using var subjectClients = await OpenAsync(subject, connections, sources, identities, ct).ConfigureAwait(false);
-        await using var baselineClients = await OpenAsync(baseline, connections, sources, identities, ct).ConfigureAwait(false);
+        await using var subjectClients = await OpenAsync(subject, connections, sources, identities, settings.SubjectSecret, ct).ConfigureAwait(false);
+        await using var baselineClients = await OpenAsync(baseline, connections, sources, identities, BenchPolicy.NetworkSecret, ct).ConfigureAwait(false);
         var pumps = new Dictionary<IArm, MessagePump> { [subject] = new(subjectClients.Clients), [baseline] = new(baselineClients.Clients) };
         var checks = new Checks();
         settings.Progress($"messages over {connections} connections: {settings.Round}");
@@ -54,12 +54,12 @@ internal static class MessageFigure
         };
     }
 
-    private static Task<WelcomedClients> OpenAsync(IArm arm, int count, SourceAddresses sources, ClientIdentities identities, CancellationToken ct) =>
+    private static Task<WelcomedClients> OpenAsync(IArm arm, int count, SourceAddresses sources, ClientIdentities identities, string? secret, CancellationToken ct) =>
         WelcomedClients.OpenAsync(count, i => new NodeClientOptions
         {
             Server = arm.EndPoint,
             LocalAddress = sources[i],
             Identity = identities[i],
-            NetworkSecret = BenchPolicy.NetworkSecret,
+            NetworkSecret = secret,
         }, OpenConcurrency, ct);
 }

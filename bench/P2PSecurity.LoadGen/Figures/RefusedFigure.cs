@@ -15,7 +15,7 @@ internal static class RefusedFigure
     {
         var sources = new SourceAddresses(10, 16);
         var concurrency = settings.Concurrency ?? 32;
-        using var subjectFolder = BenchFolder.Create("refused-subject", BenchPolicy.WholeGate([], blockedClients: sources.All));
+        using var subjectFolder = BenchFolder.Create("refused-subject", settings.Subject(BenchPolicy.WholeGate([], blockedClients: sources.All)));
         using var baselineFolder = BenchFolder.Create("refused-baseline", null);
         await using var subject = await subjectFolder.Arm("subject", ArmKind.Node).StartAsync(settings.Isolated, ct).ConfigureAwait(false);
         await using var baseline = await baselineFolder.Arm("baseline", ArmKind.BareClose).StartAsync(settings.Isolated, ct).ConfigureAwait(false);

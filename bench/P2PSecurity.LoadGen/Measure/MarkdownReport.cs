@@ -17,13 +17,15 @@ internal static class MarkdownReport
         Line($"- Load: {figure.Load}");
         text.AppendLine();
         var secondary = figure.SecondaryUnit;
-        Line($"| round | order | baseline {figure.Unit} | subject {figure.Unit} | ratio |{(secondary is null ? "" : $" baseline {secondary} | subject {secondary} |")}");
-        text.AppendLine(secondary is null ? "|---|---|---:|---:|---:|" : "|---|---|---:|---:|---:|---:|---:|");
+        Line($"Unit: {figure.Unit}{(secondary is null ? "" : $"; in brackets: {secondary}")}. Each subject round ran between the two baseline rounds on its row; its ratio is to their mean.");
+        text.AppendLine();
+        text.AppendLine("| round | baseline before | subject | baseline after | ratio |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var p in figure.Pairs)
         {
-            Line($"| {p.Round} | {p.Order} | {p.BaselineValue:N0} | {p.SubjectValue:N0} | {p.Ratio:0.000} |{Secondary(p.BaselineSecondary, p.SubjectSecondary, secondary)}");
+            Line($"| {p.Round} | {Cell(p.Before)} | {Cell(p.Subject)} | {Cell(p.After)} | {p.Ratio:0.000} |");
         }
-        Line($"| **median** | | **{figure.MedianBaseline:N0}** | **{figure.MedianSubject:N0}** | **{figure.MedianRatio:0.000}** |{Secondary(figure.MedianBaselineSecondary, figure.MedianSubjectSecondary, secondary)}");
+        Line($"| **median** | **{figure.MedianBaseline:N0}**{Bracket(figure.MedianBaselineSecondary)} | **{figure.MedianSubject:N0}**{Bracket(figure.MedianSubjectSecondary)} | | **{figure.MedianRatio:0.000}** |");
         text.AppendLine();
         if (figure.Target is { } target)
         {
@@ -40,7 +42,7 @@ internal static class MarkdownReport
         return text.ToString();
     }
 
-    private static string Secondary(double? baseline, double? subject, string? unit) => unit is null
-        ? ""
-        : string.Create(CultureInfo.InvariantCulture, $" {baseline:N1} | {subject:N1} |");
+    private static string Cell(RoundOutcome outcome) => string.Create(CultureInfo.InvariantCulture, $"{outcome.Value:N0}") + Bracket(outcome.Secondary);
+
+    private static string Bracket(double? secondary) => secondary is { } v ? string.Create(CultureInfo.InvariantCulture, $" ({v:N1})") : "";
 }

@@ -1,19 +1,20 @@
 namespace P2PSecurity.LoadGen.Measure;
 
 /// <summary>
-/// Interleaved rounds: baseline and subject take turns, so that whatever else the shared machine is doing weighs on
-/// both alike. The order alternates between pairs (baseline first, then subject first, ...), which cancels a drift
-/// such as a warming cache or a build that starts next door. Each pair gives one ratio; the figure is their median.
+/// Interleaved rounds, baseline, subject, baseline, subject, ..., baseline: each subject round sits between two
+/// baseline rounds and is compared with their mean, so that whatever else the shared machine is doing weighs on
+/// both arms alike, and neither arm ever runs right after itself. Each subject round gives one ratio; the figure
+/// is their median.
 /// </summary>
 internal static class SideBySide
 {
     /// <summary>A server that compiled at most this many methods in a warm-up round is warm.</summary>
     public const int QuietJitMethods = 50;
 
-    /// <summary>Warm-up pairs at most, for a server whose JIT never quiets (then the figure says so).</summary>
+    /// <summary>Warm-up pairs at most, for a server whose JIT never quiets (the report shows the JIT counts).</summary>
     public const int MaxWarmupPairs = 8;
 
-    /// <param name="round">Runs one round of the subject (true) or the baseline (false).</param>
+    /// <param name="round">Runs round <c>n</c> of the subject (true) or the baseline (false).</param>
     /// <param name="warmup">
     /// Runs unrecorded pairs first, until neither server's JIT compiled more than <see cref="QuietJitMethods"/>
     /// methods in its round: a fresh process runs code that tiered compilation has not optimized yet, and compiles
@@ -32,15 +33,15 @@ internal static class SideBySide
             }
         }
         var pairs = new List<RoundPair>(rounds);
+        var before = await round(false, 0).ConfigureAwait(false);
         for (var i = 0; i < rounds; i++)
         {
-            var baselineFirst = i % 2 == 0;
-            var first = await round(!baselineFirst, i).ConfigureAwait(false);
-            var second = await round(baselineFirst, i).ConfigureAwait(false);
-            var (baseline, subject) = baselineFirst ? (first, second) : (second, first);
-            var pair = new RoundPair(i + 1, baselineFirst, baseline.Value, subject.Value, baseline.Secondary, subject.Secondary, baseline.JitMethods, subject.JitMethods);
+            var subject = await round(true, i).ConfigureAwait(false);
+            var after = await round(false, i + 1).ConfigureAwait(false);
+            var pair = new RoundPair(i + 1, before, subject, after);
             pairs.Add(pair);
-            progress($"  round {pair.Round}: baseline {pair.BaselineValue:N0}, subject {pair.SubjectValue:N0}, ratio {pair.Ratio:0.000}");
+            progress($"  round {pair.Round}: baseline {before.Value:N0}, subject {subject.Value:N0}, baseline {after.Value:N0}: ratio {pair.Ratio:0.000}");
+            before = after;
         }
         return pairs;
     }
