@@ -5,13 +5,14 @@ using P2PSecurity.LoadGen.Measure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>
-/// The benchmark harness (bench/P2PSecurity.LoadGen) runs each figure end to end at a tiny size: every operation
-/// succeeds and the servers' counters agree with the load's. Nothing here is timed; speed is the benchmark's
-/// business. The memory figure runs its servers as child processes, as the benchmark does.
+/// The benchmark harness (bench/P2PSecurity.LoadGen) runs each rate figure end to end at a tiny size, its servers
+/// in this process: every operation succeeds and the servers' counters agree with the load's. Nothing here is
+/// timed; speed is the benchmark's business. (<see cref="LoadGenMemorySmokeTests"/> has the memory figure, in a
+/// class of its own so that its server processes start while these run.)
 /// </summary>
 public sealed class LoadGenSmokeTests
 {
-    private static BenchSettings Tiny(int count) => new()
+    internal static BenchSettings Tiny(int count) => new()
     {
         Rounds = 1,
         MemoryRounds = 1,
@@ -33,7 +34,7 @@ public sealed class LoadGenSmokeTests
     [Fact]
     public async Task HandshakeFigure_TinyRun_EveryHandshakeWelcomedAndCounted()
     {
-        var report = await HandshakeFigure.RunAsync(Tiny(60), TestContext.Current.CancellationToken);
+        var report = await HandshakeFigure.RunAsync(Tiny(40), TestContext.Current.CancellationToken);
 
         AssertConsistent(report);
     }
@@ -44,18 +45,6 @@ public sealed class LoadGenSmokeTests
         var report = await MessageFigure.RunAsync(Tiny(400), TestContext.Current.CancellationToken);
 
         AssertConsistent(report);
-    }
-
-    [Fact]
-    public async Task MemoryFigure_TinyRun_ServerProcessesHoldEverySession()
-    {
-        var report = await MemoryFigure.RunAsync(Tiny(20), TestContext.Current.CancellationToken);
-
-        // A few dozen connections move the working set by less than its noise: no ratio is asserted here.
-        Assert.True(report.Consistent, string.Join('\n', report.Problems));
-        var pair = Assert.Single(report.Pairs);
-        Assert.NotNull(pair.SubjectSecondary);
-        Assert.NotNull(pair.BaselineSecondary);
     }
 
     private static void AssertConsistent(FigureReport report)
