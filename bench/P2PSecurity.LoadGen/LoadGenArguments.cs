@@ -11,7 +11,7 @@ internal static class LoadGenArguments
     public const string Usage = """
         usage: p2psecurity-loadgen FIGURE... [options]
           FIGURE             refused | handshakes | messages | memory | all
-          --rounds N         pairs of rounds (baseline + subject) for the rate figures (default 21)
+          --rounds N         pairs of rounds (baseline + subject) for the rate figures (default 31)
           --memory-rounds N  pairs of rounds for the memory figure (default 2)
           --seconds S        measured seconds per round (default 1)
           --warmup S         ramp seconds before each round's window (default 0.25)

@@ -10,7 +10,7 @@ internal sealed record BenchSettings
     /// than a few long ones: the other work on a shared machine changes over seconds, so the two rounds of a short
     /// pair see nearly the same machine, and the median over many pairs shrugs off the pairs that did not.
     /// </summary>
-    public int Rounds { get; init; } = 21;
+    public int Rounds { get; init; } = 31;
 
     /// <summary>Pairs of rounds for the memory figure (each starts two server processes and opens 2 × N connections).</summary>
     public int MemoryRounds { get; init; } = 2;
@@ -33,8 +33,14 @@ internal sealed record BenchSettings
     /// <summary>The handshake figure's baseline: the bare TLS pipeline (default), or the node server with ENABLE_P2P_SECURITY=false.</summary>
     public bool HandshakeBaselineDisabled { get; init; }
 
-    /// <summary>An unrecorded round of each arm before the recorded ones (off for counted smoke runs).</summary>
+    /// <summary>Unrecorded rounds of each arm before the recorded ones, until the JIT is quiet (off for counted smoke runs).</summary>
     public bool WarmupRound => Round.Count is null;
+
+    /// <summary>A warm-up round: longer than a recorded one, so that "the JIT compiled little" means a quiet JIT.</summary>
+    public RoundSpec WarmupSpec { get; init; } = new(TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(3));
+
+    /// <summary>The spec of round <paramref name="round"/> (negative: a warm-up round).</summary>
+    public RoundSpec SpecOf(int round) => round < 0 && Round.Count is null ? WarmupSpec : Round;
 
     /// <summary>Settings replaced in every subject's policy file (<c>--subject-set KEY=VALUE</c>).</summary>
     public IReadOnlyDictionary<string, string> SubjectOverrides { get; init; } = new Dictionary<string, string>();

@@ -38,12 +38,12 @@ internal static class HandshakeFigure
                 NetworkSecret = arm.Spec.Kind != ArmKind.Node ? null : isSubject ? settings.SubjectSecret : BenchPolicy.NetworkSecret,
             };
             var before = await arm.StatsAsync(false, ct).ConfigureAwait(false);
-            var result = await LoadLoop.RunAsync(concurrency, new HandshakeConnect(Options).RunAsync, settings.Round, Probe.Cpu(arm), ct).ConfigureAwait(false);
+            var result = await LoadLoop.RunAsync(concurrency, new HandshakeConnect(Options).RunAsync, settings.SpecOf(round), Probe.Cpu(arm), ct).ConfigureAwait(false);
             var after = await arm.StatsAsync(false, ct).ConfigureAwait(false);
             checks.NoFailures(arm, round, result);
             checks.Equal(arm, round, "peers welcomed", result.TotalCompleted, after.Counters.Welcomed - before.Counters.Welcomed);
             checks.Equal(arm, round, "refusals", 0, after.Counters.Refusals - before.Counters.Refusals);
-            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods);
+            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods, Probe.AllocatedPerOp(arm, before, after, result));
         }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {

@@ -33,12 +33,12 @@ internal static class MessageFigure
         {
             var arm = isSubject ? subject : baseline;
             var before = await arm.StatsAsync(false, ct).ConfigureAwait(false);
-            var result = await pumps[arm].RunRoundAsync(settings.Round, Probe.Cpu(arm), ct).ConfigureAwait(false);
+            var result = await pumps[arm].RunRoundAsync(settings.SpecOf(round), Probe.Cpu(arm), ct).ConfigureAwait(false);
             var after = await arm.StatsAsync(false, ct).ConfigureAwait(false);
             checks.NoFailures(arm, round, result);
             checks.Equal(arm, round, "refusals (drops)", 0, after.Counters.Refusals - before.Counters.Refusals);
             checks.Equal(arm, round, "open sessions", connections, after.Counters.Sessions);
-            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods);
+            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods, Probe.AllocatedPerOp(arm, before, after, result));
         }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {

@@ -14,6 +14,10 @@ internal static class Probe
     /// <summary>Server CPU per operation, when the server has a process of its own (else its CPU includes the load's).</summary>
     public static double? CpuPerOp(IArm arm, LoadResult result) => arm.Isolated ? result.ServerCpuMicrosPerOp : null;
 
+    /// <summary>Bytes the server allocated per operation over the round (warm-up included), when it has a process of its own.</summary>
+    public static double? AllocatedPerOp(IArm arm, ArmStats before, ArmStats after, LoadResult result) =>
+        arm.Isolated && result.TotalCompleted > 0 ? (after.Allocated - before.Allocated) / (double)result.TotalCompleted : null;
+
     /// <summary>
     /// Waits until the server reports <paramref name="sessions"/> open sessions. Closing is asynchronous and no
     /// event crosses the process boundary, so this polls at short intervals up to a deadline.

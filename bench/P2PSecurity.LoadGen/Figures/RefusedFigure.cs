@@ -25,12 +25,12 @@ internal static class RefusedFigure
         {
             var arm = isSubject ? subject : baseline;
             var before = await arm.StatsAsync(false, ct).ConfigureAwait(false);
-            var result = await LoadLoop.RunAsync(concurrency, new RefusedConnect(arm.EndPoint, sources).RunAsync, settings.Round, Probe.Cpu(arm), ct).ConfigureAwait(false);
+            var result = await LoadLoop.RunAsync(concurrency, new RefusedConnect(arm.EndPoint, sources).RunAsync, settings.SpecOf(round), Probe.Cpu(arm), ct).ConfigureAwait(false);
             var after = await arm.StatsAsync(false, ct).ConfigureAwait(false);
             checks.NoFailures(arm, round, result);
             checks.Equal(arm, round, "connections closed at accept", result.TotalCompleted, after.Counters.ClosedAtAccept - before.Counters.ClosedAtAccept);
             checks.Equal(arm, round, "peers welcomed", 0, after.Counters.Welcomed - before.Counters.Welcomed);
-            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods);
+            return new RoundOutcome(result.Rate, Probe.CpuPerOp(arm, result), after.JitMethods - before.JitMethods, Probe.AllocatedPerOp(arm, before, after, result));
         }, settings.Progress, settings.WarmupRound).ConfigureAwait(false);
         return new FigureReport
         {

@@ -39,6 +39,15 @@ internal sealed record FigureReport
 
     public double? MedianSubjectSecondary => SecondaryUnit is null ? null : SideBySide.Median(Pairs.Select(p => p.SubjectSecondary ?? double.NaN));
 
+    /// <summary>Median bytes the baseline and subject servers allocated per operation (null when not measured).</summary>
+    public (double Baseline, double Subject)? MedianAllocatedPerOp =>
+        Pairs.All(p => p.Subject.AllocatedPerOp is not null && p.Before.AllocatedPerOp is not null)
+            ? (SideBySide.Median(Pairs.Select(p => p.Before.AllocatedPerOp!.Value)), SideBySide.Median(Pairs.Select(p => p.Subject.AllocatedPerOp!.Value)))
+            : null;
+
+    /// <summary>The spread of the per-round ratios: the 25th and 75th percentiles.</summary>
+    public (double Low, double High) RatioQuartiles => (SideBySide.Percentile(Pairs.Select(p => p.Ratio), 0.25), SideBySide.Percentile(Pairs.Select(p => p.Ratio), 0.75));
+
     public bool Consistent => Problems.Count == 0;
 
     /// <summary>True when the checks passed and the target, if any, is met.</summary>

@@ -27,9 +27,18 @@ internal static class MarkdownReport
         }
         Line($"| **median** | **{figure.MedianBaseline:N0}**{Bracket(figure.MedianBaselineSecondary)} | **{figure.MedianSubject:N0}**{Bracket(figure.MedianSubjectSecondary)} | | **{figure.MedianRatio:0.000}** |");
         text.AppendLine();
+        var (q1, q3) = figure.RatioQuartiles;
         if (figure.Target is { } target)
         {
-            Line($"Median ratio {figure.MedianRatio:0.000}, target ≥ {target:0.0#}: **{(figure.Passed ? "met" : "MISSED")}**.");
+            Line($"Median ratio {figure.MedianRatio:0.000} (middle half of the rounds {q1:0.000}-{q3:0.000}), target ≥ {target:0.0#}: **{(figure.Passed ? "met" : "MISSED")}**.");
+        }
+        else
+        {
+            Line($"Median ratio {figure.MedianRatio:0.000} (middle half of the rounds {q1:0.000}-{q3:0.000}).");
+        }
+        if (figure.MedianAllocatedPerOp is { } allocated)
+        {
+            Line($"Server allocation per operation (median of the rounds): baseline {allocated.Baseline:N0} bytes, subject {allocated.Subject:N0} bytes.");
         }
         Line($"Methods the servers' JIT compiled during the recorded rounds: baseline {figure.Pairs.Sum(p => p.BaselineJitMethods):N0}, subject {figure.Pairs.Sum(p => p.SubjectJitMethods):N0}.");
         foreach (var note in figure.Notes)

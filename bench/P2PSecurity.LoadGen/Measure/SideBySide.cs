@@ -12,7 +12,7 @@ internal static class SideBySide
     public const int QuietJitMethods = 50;
 
     /// <summary>Warm-up pairs at most, for a server whose JIT never quiets (the report shows the JIT counts).</summary>
-    public const int MaxWarmupPairs = 8;
+    public const int MaxWarmupPairs = 10;
 
     /// <param name="round">Runs round <c>n</c> of the subject (true) or the baseline (false).</param>
     /// <param name="warmup">
@@ -46,14 +46,19 @@ internal static class SideBySide
         return pairs;
     }
 
-    public static double Median(IEnumerable<double> values)
+    public static double Median(IEnumerable<double> values) => Percentile(values, 0.5);
+
+    /// <summary>The <paramref name="p"/>-quantile, interpolated between the nearest ranks; NaN values are left out.</summary>
+    public static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
         if (sorted.Length == 0)
         {
             return double.NaN;
         }
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        var rank = p * (sorted.Length - 1);
+        var low = (int)Math.Floor(rank);
+        var high = Math.Min(low + 1, sorted.Length - 1);
+        return sorted[low] + ((rank - low) * (sorted[high] - sorted[low]));
     }
 }
