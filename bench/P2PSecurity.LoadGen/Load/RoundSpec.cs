@@ -10,5 +10,5 @@ internal sealed record RoundSpec(TimeSpan Warmup, TimeSpan Window, int? Count = 
 
     public override string ToString() => Count is { } n
         ? $"{n:N0} operations per round"
-        : $"{Warmup.TotalSeconds:0.#} s warm-up + {Window.TotalSeconds:0.#} s measured per round";
+        : $"{Warmup.TotalSeconds:0.##} s ramp + {Window.TotalSeconds:0.##} s measured per round";
 }
