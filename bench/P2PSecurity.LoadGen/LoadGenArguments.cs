@@ -14,7 +14,7 @@ internal static class LoadGenArguments
           --rounds N         pairs of rounds (baseline + subject) for the rate figures (default 31)
           --memory-rounds N  pairs of rounds for the memory figure (default 2)
           --seconds S        measured seconds per round (default 1)
-          --warmup S         ramp seconds before each round's window (default 0.25)
+          --ramp S           ramp seconds before each round's window (default 0.25)
           --count N          instead of timing: N operations per round (smoke runs)
           --concurrency N    concurrent clients for refused (default 32) and handshakes (default 16)
           --connections N    connections for messages (default 50)
@@ -35,7 +35,7 @@ internal static class LoadGenArguments
         markdown = null;
         error = null;
         var s = new BenchSettings { Progress = Console.WriteLine };
-        double seconds = s.Round.Window.TotalSeconds, warmup = s.Round.Warmup.TotalSeconds;
+        double seconds = s.Round.Window.TotalSeconds, ramp = s.Round.Ramp.TotalSeconds;
         int? count = null;
         var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
@@ -57,7 +57,7 @@ internal static class LoadGenArguments
                     case "--rounds": s = s with { Rounds = Int() }; break;
                     case "--memory-rounds": s = s with { MemoryRounds = Int() }; break;
                     case "--seconds": seconds = Seconds(); break;
-                    case "--warmup": warmup = Seconds(); break;
+                    case "--ramp": ramp = Seconds(); break;
                     case "--count": count = Int(); break;
                     case "--concurrency": s = s with { Concurrency = Int() }; break;
                     case "--connections": s = s with { MessageConnections = Int() }; break;
@@ -96,7 +96,7 @@ internal static class LoadGenArguments
             error = "name at least one figure";
             return false;
         }
-        var round = count is { } n ? RoundSpec.Counted(n) : new RoundSpec(TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds));
+        var round = count is { } n ? RoundSpec.Counted(n) : new RoundSpec(TimeSpan.FromSeconds(ramp), TimeSpan.FromSeconds(seconds));
         settings = s with { Round = round, SubjectOverrides = overrides };
         figures = [.. figures.Distinct()];
         return true;

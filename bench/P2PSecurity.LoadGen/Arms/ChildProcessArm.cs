@@ -30,8 +30,6 @@ internal sealed class ChildProcessArm : IArm
 
     public bool Isolated => true;
 
-    public int ProcessId => _process.Id;
-
     public static async Task<ChildProcessArm> StartAsync(ArmSpec spec, CancellationToken ct)
     {
         var info = new ProcessStartInfo(DotnetHost())

@@ -17,39 +17,33 @@ internal static class LoadLoop
         Func<CancellationToken, Task<TimeSpan>> serverCpu, CancellationToken ct)
     {
         var state = new State(spec.Count);
-        Task[] running;
-        TimeSpan cpuStart, cpuEnd, elapsed;
-        long windowStart;
+        Task[] Start() => [.. Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w, operation, state, ct), ct))];
         if (spec.Count is not null)
         {
-            cpuStart = await serverCpu(ct).ConfigureAwait(false);
+            // Counted: every operation is in the window.
+            var cpuBefore = await serverCpu(ct).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
-            running = [.. Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w, operation, state, ct)))];
-            await Task.WhenAll(running).ConfigureAwait(false);
-            elapsed = clock.Elapsed;
-            cpuEnd = await serverCpu(ct).ConfigureAwait(false);
-            windowStart = 0;
+            await Task.WhenAll(Start()).ConfigureAwait(false);
+            var elapsed = clock.Elapsed;
+            var cpuAfter = await serverCpu(ct).ConfigureAwait(false);
+            return new LoadResult(state.Completed, state.Completed, state.Failed, state.FirstError, elapsed, cpuAfter - cpuBefore);
         }
-        else
-        {
-            running = [.. Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w, operation, state, ct)))];
-            await WaitUnlessFailedAsync(state, spec.Warmup, running, ct).ConfigureAwait(false);
-            cpuStart = await serverCpu(ct).ConfigureAwait(false);
-            var clock = Stopwatch.StartNew();
-            windowStart = state.Completed;
-            await WaitUnlessFailedAsync(state, spec.Window, running, ct).ConfigureAwait(false);
-            var windowEnd = state.Completed;
-            elapsed = clock.Elapsed;
-            cpuEnd = await serverCpu(ct).ConfigureAwait(false);
-            // Operations under way finish (they are short), so that every connection the server saw is counted here.
-            state.Stop();
-            await Task.WhenAll(running).ConfigureAwait(false);
-            return new LoadResult(windowEnd - windowStart, state.Completed, state.Failed, state.FirstError, elapsed, cpuEnd - cpuStart);
-        }
-        return new LoadResult(state.Completed, state.Completed, state.Failed, state.FirstError, elapsed, cpuEnd - cpuStart);
+        var running = Start();
+        await WaitUnlessFailedAsync(spec.Ramp, running, ct).ConfigureAwait(false);
+        var cpuStart = await serverCpu(ct).ConfigureAwait(false);
+        var window = Stopwatch.StartNew();
+        var windowStart = state.Completed;
+        await WaitUnlessFailedAsync(spec.Window, running, ct).ConfigureAwait(false);
+        var windowEnd = state.Completed;
+        var windowLength = window.Elapsed;
+        var cpuEnd = await serverCpu(ct).ConfigureAwait(false);
+        // Operations under way finish (they are short), so that every connection the server saw is counted here.
+        state.Stop();
+        await Task.WhenAll(running).ConfigureAwait(false);
+        return new LoadResult(windowEnd - windowStart, state.Completed, state.Failed, state.FirstError, windowLength, cpuEnd - cpuStart);
     }
 
-    private static async Task WaitUnlessFailedAsync(State state, TimeSpan period, Task[] running, CancellationToken ct)
+    private static async Task WaitUnlessFailedAsync(TimeSpan period, Task[] running, CancellationToken ct)
     {
         // Workers end early only when failures pile up; then there is nothing left to wait for.
         await Task.WhenAny(Task.Delay(period, ct), Task.WhenAll(running)).ConfigureAwait(false);

@@ -47,7 +47,7 @@ internal sealed class MessagePump(IReadOnlyList<NodeClient> clients, int batchSi
         var all = Task.WhenAll(rounds);
         if (perConnection is null)
         {
-            await Task.WhenAny(Task.Delay(spec.Warmup, ct), all).ConfigureAwait(false);
+            await Task.WhenAny(Task.Delay(spec.Ramp, ct), all).ConfigureAwait(false);
             cpuStart = await serverCpu(ct).ConfigureAwait(false);
             windowStart = Received;
             clock.Start();
