@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using DotNetty.Buffers;
-using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
-using DotNetty.Transport.Channels.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using P2PSecurity.Core.Protocol;
@@ -39,13 +36,8 @@ internal sealed class NodeServer(PipelineServices services, NodeServerStatus sta
         var port = options.Port ?? policy.Port;
         _boss = new MultithreadEventLoopGroup(1);
         _workers = new MultithreadEventLoopGroup(options.WorkerThreads);
-        var bootstrap = new ServerBootstrap()
-            .Group(_boss, _workers)
-            .ChannelFactory(() => new TcpServerSocketChannel(ListenSocket.Create(address, logger)))
-            .Option(ChannelOption.SoBacklog, 4096)
+        var bootstrap = ListenerBootstrap.Create(_boss, _workers, address, logger)
             .Handler(new AcceptGateHandler(services.Manager))
-            .ChildOption(ChannelOption.TcpNodelay, true)
-            .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
             .ChildHandler(new InboundChannelInitializer(services));
         try
         {
