@@ -32,7 +32,7 @@ public sealed class ServerProcessTests : IDisposable
         _folder.WriteEnv("MAX_CONNECTIONS_PER_IP=lots\nBLOCKED_IP_ADDRESSES=10.0.0.0/33\n");
         await using var server = ServerProcess.Start(_folder.Path, "--env-file", _folder.EnvPath);
 
-        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, exit);
         Assert.Contains("MAX_CONNECTIONS_PER_IP line 1", server.Errors, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class ServerProcessTests : IDisposable
     {
         await using var server = ServerProcess.Start(_folder.Path, "--nonsense");
 
-        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("usage: p2psecurity-server", server.Errors, StringComparison.Ordinal);
     }
 
@@ -59,7 +59,7 @@ public sealed class ServerProcessTests : IDisposable
         var port = ((IPEndPoint)occupier.LocalEndPoint!).Port;
         await using var server = ServerProcess.Start(_folder.Path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        Assert.Equal(1, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(1, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"cannot listen on [::]:{port}", server.Errors, StringComparison.Ordinal);
     }
 
@@ -85,7 +85,7 @@ public sealed class ServerProcessTests : IDisposable
         var clock = Stopwatch.StartNew();
         server.Signal(ServerProcess.SigTerm);
         var goodbye = await client.ReceiveAsync<GoodbyeMessage>();
-        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(GoodbyeReason.ShuttingDown, goodbye.Reason);
         Assert.Equal(0, exit);
