@@ -1,27 +1,67 @@
-using System.Globalization;
+using P2PSecurity.Stress.Cli;
+using P2PSecurity.Stress.Impersonation;
+using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.PolicyFuzz;
 
-// Reliability harnesses (docs/RELIABILITY.md). Each command prints its figures and exits 1 if a target is missed.
-var command = args.Length > 0 ? args[0] : "help";
-int Option(string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
+// Reliability harnesses (docs/RELIABILITY.md). Each command prints its figures and exits 1 if a target is missed,
+// 2 if the harness itself could not run, 64 for a bad command line.
+const string Usage = """
+    usage: p2psecurity-stress COMMAND [options]
+      policy-fuzz    [--count 10000] [--seed 1]
+      wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
+      slow-clients   [--count 2000] [--timeout-ms 2000] [--server DLL]
+      flood          [--seconds 30] [--concurrency 32] [--server DLL]
+      impersonation  [--server DLL]
+      held-load      [--connections 10000] [--seconds 60] [--server DLL]
+    The server under attack runs as its own process: dotnet p2psecurity-server.dll (next to this program unless --server).
+    """;
 
-switch (command)
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    case "policy-fuzz":
+    e.Cancel = true;
+    cancel.Cancel();
+};
+void Progress(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+
+try
+{
+    var a = HarnessArguments.Parse(args);
+    HarnessReport report;
+    switch (a.Command)
     {
-        var report = PolicyFuzzer.Run(Option("--count", 10_000), Option("--seed", 1), Console.WriteLine);
-        Console.WriteLine(report);
-        foreach (var failure in report.Failures)
+        case "policy-fuzz":
         {
-            Console.WriteLine("  " + failure);
+            a.RejectUnknown("--count", "--seed");
+            var fuzz = PolicyFuzzer.Run(a.Number("--count", 10_000), a.Number("--seed", 1, min: 0), Progress);
+            Console.WriteLine(fuzz);
+            foreach (var failure in fuzz.Failures)
+            {
+                Console.WriteLine("  " + failure);
+            }
+            return fuzz.Crashes == 0 && fuzz.PartiallyApplied == 0 && fuzz.InvalidWithLine == fuzz.Invalid && fuzz.ValidMismatches == 0 ? 0 : 1;
         }
-        return report.Crashes == 0 && report.PartiallyApplied == 0 && report.InvalidWithLine == report.Invalid && report.ValidMismatches == 0 ? 0 : 1;
+        case "impersonation":
+            a.RejectUnknown("--server");
+            report = await ImpersonationSuite.RunAsync(a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "help" or "--help" or "-h":
+            Console.WriteLine(Usage);
+            return 0;
+        default:
+            throw new UsageException($"unknown command '{a.Command}'");
     }
-    default:
-        Console.WriteLine("usage: p2psecurity-stress policy-fuzz [--count N] [--seed S]");
-        return command == "help" ? 0 : 64;
+    Console.WriteLine(report);
+    return report.Passed ? 0 : 1;
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine("p2psecurity-stress: " + ex.Message);
+    Console.Error.WriteLine(Usage);
+    return 64;
+}
+catch (HarnessException ex)
+{
+    Console.Error.WriteLine("p2psecurity-stress: the harness could not run: " + ex.Message);
+    return 2;
 }
