@@ -2,6 +2,7 @@ using P2PSecurity.Stress.Cli;
 using P2PSecurity.Stress.Impersonation;
 using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.PolicyFuzz;
+using P2PSecurity.Stress.WireFuzz;
 
 // Reliability harnesses (docs/RELIABILITY.md). Each command prints its figures and exits 1 if a target is missed,
 // 2 if the harness itself could not run, 64 for a bad command line.
@@ -41,6 +42,16 @@ try
             }
             return fuzz.Crashes == 0 && fuzz.PartiallyApplied == 0 && fuzz.InvalidWithLine == fuzz.Invalid && fuzz.ValidMismatches == 0 ? 0 : 1;
         }
+        case "wire-fuzz":
+            a.RejectUnknown("--count", "--concurrency", "--seed", "--server");
+            report = await WireFuzzer.RunAsync(new WireFuzzOptions
+            {
+                Count = a.Number("--count", 10_000),
+                Concurrency = a.Number("--concurrency", 48, max: 1000),
+                Seed = a.Number("--seed", 1, min: 0),
+                ServerDll = a.Text("--server"),
+            }, Progress, cancel.Token);
+            break;
         case "impersonation":
             a.RejectUnknown("--server");
             report = await ImpersonationSuite.RunAsync(a.Text("--server"), Progress, cancel.Token);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using P2PSecurity.Core.Protocol;
 using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.RawTls;
 using P2PSecurity.Stress.Wire;
@@ -53,7 +52,7 @@ internal static class MappedAddressAttacks
     private static async Task<Attempt> TlsBytesAsync(ImpersonationContext context, string name, IPEndPoint server, IPAddress local, CancellationToken ct)
     {
         using var socket = await RawSocket.ConnectAsync(server, local, ct);
-        var hello = TlsRecordLayer.Plain(TlsRecordLayer.Handshake, Tls13Hellos.ClientHello(FakePoint(), ProtocolConstants.TlsServerName));
+        var hello = Tls13Hellos.SampleRecord();
         try
         {
             await socket.SendAsync(hello, SocketFlags.None, ct);
@@ -74,13 +73,5 @@ internal static class MappedAddressAttacks
         await using var connection = await TlsConnection.ConnectAsync(server, local, victim.Certificate, ct);
         var outcome = await NodeHandshake.RunAsync(connection.Tls, NodeHandshake.Genuine(context.Secret, victim.NodeKey), ct);
         return new Attempt(Group, name, true, AttemptStage.Welcomed, NetworkKeyReplayAttacks.Stage(outcome), $"from {local}: {outcome}");
-    }
-
-    /// <summary>A valid P-256 public point for a ClientHello that will never be finished.</summary>
-    private static byte[] FakePoint()
-    {
-        using var key = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var q = key.ExportParameters(false).Q;
-        return [4, .. q.X!, .. q.Y!];
     }
 }

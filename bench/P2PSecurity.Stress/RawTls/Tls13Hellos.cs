@@ -7,7 +7,7 @@ namespace P2PSecurity.Stress.RawTls;
 /// The ClientHello this client sends (TLS 1.3 only, TLS_AES_128_GCM_SHA256, an secp256r1 key share) and the
 /// parts of the ServerHello it needs.
 /// </summary>
-internal static class Tls13Hellos
+public static class Tls13Hellos
 {
     public const ushort Secp256r1 = 0x0017;
     public const ushort Aes128GcmSha256 = 0x1301;
@@ -38,6 +38,14 @@ internal static class Tls13Hellos
                 e.U16(0x002d).Vector16(x => x.Vector8(l => l.U8(1)));                                                 // psk_key_exchange_modes
                 e.U16(0x0033).Vector16(x => x.Vector16(l => l.U16(Secp256r1).Vector16(k => k.Bytes(publicPoint)))); // key_share
             }));
+    }
+
+    /// <summary>A whole ClientHello record with a fresh key share, for clients that will never finish the handshake.</summary>
+    public static byte[] SampleRecord()
+    {
+        using var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var q = key.ExportParameters(false).Q;
+        return TlsRecordLayer.Plain(TlsRecordLayer.Handshake, ClientHello([4, .. q.X!, .. q.Y!], Core.Protocol.ProtocolConstants.TlsServerName));
     }
 
     /// <summary>The server's key share (65 bytes) from a ServerHello body; anything this client did not offer throws.</summary>

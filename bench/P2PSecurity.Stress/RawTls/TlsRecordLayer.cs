@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace P2PSecurity.Stress.RawTls;
 
 /// <summary>Reads and writes TLS records on the network stream.</summary>
-internal static class TlsRecordLayer
+public static class TlsRecordLayer
 {
     public const int HeaderSize = 5;
     public const byte ChangeCipherSpec = 20;

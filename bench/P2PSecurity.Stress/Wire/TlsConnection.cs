@@ -27,9 +27,13 @@ public sealed class TlsConnection : IAsyncDisposable
 
     /// <summary>Connects from <paramref name="local"/> and runs the TLS handshake with <paramref name="identity"/> (null: no certificate).</summary>
     public static async Task<TlsConnection> ConnectAsync(IPEndPoint server, IPAddress local, X509Certificate2? certificate,
+        CancellationToken ct, SslProtocols protocols = SslProtocols.Tls13) =>
+        await AuthenticateAsync(await RawSocket.ConnectAsync(server, local, ct), certificate, ct, protocols);
+
+    /// <summary>Runs the TLS handshake on a connected socket, which the connection then owns (also when the handshake fails).</summary>
+    public static async Task<TlsConnection> AuthenticateAsync(Socket socket, X509Certificate2? certificate,
         CancellationToken ct, SslProtocols protocols = SslProtocols.Tls13)
     {
-        var socket = await RawSocket.ConnectAsync(server, local, ct);
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
         try
         {
