@@ -2,6 +2,7 @@ using P2PSecurity.Stress.Cli;
 using P2PSecurity.Stress.Impersonation;
 using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.PolicyFuzz;
+using P2PSecurity.Stress.SlowClients;
 using P2PSecurity.Stress.WireFuzz;
 
 // Reliability harnesses (docs/RELIABILITY.md). Each command prints its figures and exits 1 if a target is missed,
@@ -10,7 +11,7 @@ const string Usage = """
     usage: p2psecurity-stress COMMAND [options]
       policy-fuzz    [--count 10000] [--seed 1]
       wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
-      slow-clients   [--count 2000] [--timeout-ms 2000] [--server DLL]
+      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--server DLL]
       impersonation  [--server DLL]
       held-load      [--connections 10000] [--seconds 60] [--server DLL]
@@ -51,6 +52,11 @@ try
                 Seed = a.Number("--seed", 1, min: 0),
                 ServerDll = a.Text("--server"),
             }, Progress, cancel.Token);
+            break;
+        case "slow-clients":
+            a.RejectUnknown("--count", "--timeout-ms", "--slack-ms", "--server");
+            report = await SlowClientsHarness.RunAsync(a.Number("--count", 2000), TimeSpan.FromMilliseconds(a.Number("--timeout-ms", 2000, min: 100)),
+                TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Text("--server"), Progress, cancel.Token);
             break;
         case "impersonation":
             a.RejectUnknown("--server");

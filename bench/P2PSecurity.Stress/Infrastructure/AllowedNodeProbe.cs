@@ -47,9 +47,16 @@ public sealed class AllowedNodeProbe(IPEndPoint server, NodeIdentity identity, A
         }
     }
 
-    /// <summary>Probes <paramref name="count"/> times one after another.</summary>
-    public async Task<ProbeSeries> MeasureAsync(int count, CancellationToken ct)
+    /// <summary>
+    /// Probes <paramref name="count"/> times one after another, after <paramref name="warmUp"/> probes that are not
+    /// counted (the first handshakes of a process pay for JIT compilation on both sides).
+    /// </summary>
+    public async Task<ProbeSeries> MeasureAsync(int count, CancellationToken ct, int warmUp = 0)
     {
+        for (var i = 0; i < warmUp; i++)
+        {
+            await OnceAsync(ct);
+        }
         var series = new ProbeSeries();
         for (var i = 0; i < count; i++)
         {

@@ -23,11 +23,21 @@ internal sealed partial class HostileConnection
                     : HostileOutcome.Unexpected($"{kind}: the allowed fuzzing node was {handshake}");
             }
         }
+        var garbage = kind == HostileKind.SessionGarbage ? Bytes(1, 8192) : [];
         switch (kind)
         {
             case HostileKind.SessionTruncatedThenClose:
                 await tls.WriteAsync(TruncatedFrame(), ct);
                 return HostileOutcome.ClientLeft;
+            case HostileKind.SessionGarbage when StartsPartialFrame(garbage):
+                // Random bytes that declare a valid frame longer than themselves are a slow frame, which the protocol
+                // lets a welcomed node send (there is no frame deadline in a session): the client leaves, as in
+                // SessionTruncatedThenClose.
+                await tls.WriteAsync(garbage, ct);
+                return HostileOutcome.ClientLeft;
+            case HostileKind.SessionGarbage:
+                await tls.WriteAsync(garbage, ct);
+                break;
             case HostileKind.SessionMessageFlood:
                 // Far over MESSAGE_RATE_LIMIT in one burst: more than 50 drops within 10 s disconnects.
                 await tls.WriteAsync([.. Enumerable.Range(0, 400).SelectMany(_ => Frames.Of(new PingMessage([1])))], ct);
@@ -35,7 +45,6 @@ internal sealed partial class HostileConnection
             default:
                 await tls.WriteAsync(kind switch
                 {
-                    HostileKind.SessionGarbage => Bytes(1, 8192),
                     HostileKind.SessionHugeDeclaredLength => [.. Frames.Header(HugeLength()), .. Bytes(0, 64)],
                     HostileKind.SessionUnknownMessageType => UnknownTypeFrame(),
                     HostileKind.SessionHandshakeMessage => HandshakeMessageInSession(),
@@ -45,6 +54,10 @@ internal sealed partial class HostileConnection
         }
         return HostileOutcome.FromClose(await RawSocket.WaitForCloseAsync(tls.Tls, context.Bound, ct), kind.ToString());
     }
+
+    private bool StartsPartialFrame(byte[] bytes) =>
+        bytes.Length >= 4 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) is var declared &&
+        declared >= 1 && declared <= context.MaxFrameSize && declared > bytes.Length - 4;
 
     private byte[] HandshakeMessageInSession() => Frames.Of(random.Next(3) switch
     {

@@ -32,7 +32,7 @@ public static class WireFuzzer
         await using var server = await ServerUnderTest.StartAsync(folder, options.ServerDll);
         var probe = new AllowedNodeProbe(server.EndPoint, probeIdentity, new AddressPool(200));
         progress($"server pid {server.Pid} on port {server.Port}; {options.IdleProbes} idle handshakes");
-        var idle = await probe.MeasureAsync(options.IdleProbes, ct);
+        var idle = await probe.MeasureAsync(options.IdleProbes, ct, warmUp: 5);
 
         await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(100));
         var context = new HostileContext(server.EndPoint, stranger, fuzzer, MaxFrameSize, options.HandshakeTimeout + TimeSpan.FromSeconds(3));

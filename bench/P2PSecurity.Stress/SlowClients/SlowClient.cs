@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using P2PSecurity.Core.Identity;
+using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.Stress.RawTls;
+using P2PSecurity.Stress.Wire;
+
+namespace P2PSecurity.Stress.SlowClients;
+
+/// <summary>One slow client: connects, misbehaves slowly, and times how long after its connect the server closed it.</summary>
+internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, TimeSpan bound)
+{
+    private static readonly TimeSpan DripInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Connects (under <paramref name="opening"/>, so that thousands do not all dial at once) and waits for the server's close.</summary>
+    public async Task<SlowOutcome> RunAsync(SlowKind kind, IPAddress local, SemaphoreSlim opening, CancellationToken ct)
+    {
+        await opening.WaitAsync(ct);
+        Socket socket;
+        // Timed from before the connect: the kernel completes a loopback connect before the server accepts it, so
+        // this clock never starts after the server's (a clock started after the await would, on a busy thread pool).
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            socket = await RawSocket.ConnectAsync(server, local, ct);
+        }
+        catch (SocketException ex)
+        {
+            return new SlowOutcome(kind, SlowResult.ConnectFailed, TimeSpan.Zero, ex.Message);
+        }
+        finally
+        {
+            opening.Release();
+        }
+        using (socket)
+        {
+            try
+            {
+                var seen = kind switch
+                {
+                    SlowKind.Silent => await RawSocket.WaitForCloseAsync(socket, bound, ct),
+                    SlowKind.PartialTlsHello => await PartialAsync(socket, ct),
+                    SlowKind.Drip => await DripAsync(socket, ct),
+                    _ => await TlsThenSilentAsync(socket, ct),
+                };
+                return new SlowOutcome(kind, seen.Closed ? SlowResult.Closed : SlowResult.LeftOpen, clock.Elapsed, null);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or System.Security.Authentication.AuthenticationException)
+            {
+                // The server closed while this client was still writing or in TLS: that close is what is timed.
+                return new SlowOutcome(kind, SlowResult.Closed, clock.Elapsed, null);
+            }
+        }
+    }
+
+    private async Task<CloseObservation> PartialAsync(Socket socket, CancellationToken ct)
+    {
+        var hello = Tls13Hellos.SampleRecord();
+        await socket.SendAsync(hello.AsMemory(0, hello.Length / 2), SocketFlags.None, ct);
+        return await RawSocket.WaitForCloseAsync(socket, bound, ct);
+    }
+
+    private async Task<CloseObservation> DripAsync(Socket socket, CancellationToken ct)
+    {
+        var hello = Tls13Hellos.SampleRecord();
+        var closed = RawSocket.WaitForCloseAsync(socket, bound, ct);
+        for (var i = 0; i < hello.Length && !closed.IsCompleted; i++)
+        {
+            await socket.SendAsync(hello.AsMemory(i, 1), SocketFlags.None, ct);
+            await Task.WhenAny(closed, Task.Delay(DripInterval, ct));
+        }
+        return await closed;
+    }
+
+    private async Task<CloseObservation> TlsThenSilentAsync(Socket socket, CancellationToken ct)
+    {
+        var tls = await TlsConnection.AuthenticateAsync(socket, stranger.Certificate, ct);
+        await using (tls)
+        {
+            return await RawSocket.WaitForCloseAsync(tls.Tls, bound, ct);
+        }
+    }
+}
+
+/// <summary>How a slow client ended.</summary>
+public enum SlowResult
+{
+    Closed,
+    LeftOpen,
+    ConnectFailed,
+}
+
+/// <summary>One slow client's end: when the server closed it, counted from its TCP connect.</summary>
+public readonly record struct SlowOutcome(SlowKind Kind, SlowResult Result, TimeSpan Elapsed, string? Detail);
