@@ -38,6 +38,21 @@ public sealed class HarnessArguments
 
     public string? Text(string name) => _options.GetValueOrDefault(name);
 
+    /// <summary>A comma-separated list of enum names; every value when the option is absent.</summary>
+    public IReadOnlyList<T> Enums<T>(string name) where T : struct, Enum
+    {
+        if (!_options.TryGetValue(name, out var text))
+        {
+            return Enum.GetValues<T>();
+        }
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => Enum.TryParse<T>(v, ignoreCase: true, out var value) && Enum.IsDefined(value)
+                ? value
+                : throw new UsageException($"{name} '{v}' is not one of {string.Join(", ", Enum.GetNames<T>())}"))
+            .Distinct()
+            .ToList();
+    }
+
     /// <summary>Options that no command read: a typo must not silently run with defaults.</summary>
     public void RejectUnknown(params string[] known)
     {

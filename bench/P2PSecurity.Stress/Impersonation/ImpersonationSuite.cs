@@ -13,6 +13,7 @@ public static class ImpersonationSuite
 {
     public static async Task<HarnessReport> RunAsync(string? serverDll, Action<string> progress, CancellationToken ct)
     {
+        var loadAtStart = MachineLoad.Describe();
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         using var cast = new ImpersonationCast();
         using var dualFolder = new HarnessFolder();
@@ -34,7 +35,7 @@ public static class ImpersonationSuite
         progress("node keys in other spellings");
         attempts.AddRange(await KeyFormAttacks.RunAsync(context, ct));
 
-        var report = new HarnessReport("impersonation");
+        var report = new HarnessReport("impersonation", loadAtStart);
         var attacks = attempts.Where(a => !a.IsControl).ToList();
         report.Info("attacks", attacks.Count, attacks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         report.Zero("successes", attacks.Count(a => a.Succeeded));

@@ -7,12 +7,19 @@ namespace P2PSecurity.Stress.Infrastructure;
 /// What a harness run produced: its figures, each with the target it is held to (or none for a figure that is
 /// only reported), and notes that explain a miss. <see cref="Passed"/> is false when any target is missed.
 /// </summary>
-public sealed class HarnessReport(string harness)
+public sealed class HarnessReport
 {
     private readonly List<Figure> _figures = [];
     private readonly List<string> _notes = [];
 
-    public string Harness { get; } = harness;
+    /// <summary>Starts a report; the machine's load at this moment is its first figure.</summary>
+    public HarnessReport(string harness, string loadAtStart)
+    {
+        Harness = harness;
+        Info("machine_load", MachineLoad.OneMinute(), $"at start: {loadAtStart}; at end: {MachineLoad.Describe()}");
+    }
+
+    public string Harness { get; }
 
     public IReadOnlyList<Figure> Figures => _figures;
 

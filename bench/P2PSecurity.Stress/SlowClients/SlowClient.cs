@@ -37,14 +37,15 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, TimeS
         {
             try
             {
+                TimeSpan? tlsDone = null;
                 var seen = kind switch
                 {
                     SlowKind.Silent => await RawSocket.WaitForCloseAsync(socket, bound, ct),
                     SlowKind.PartialTlsHello => await PartialAsync(socket, ct),
                     SlowKind.Drip => await DripAsync(socket, ct),
-                    _ => await TlsThenSilentAsync(socket, ct),
+                    _ => await TlsThenSilentAsync(socket, () => tlsDone = clock.Elapsed, ct),
                 };
-                return new SlowOutcome(kind, seen.Closed ? SlowResult.Closed : SlowResult.LeftOpen, clock.Elapsed, null);
+                return new SlowOutcome(kind, seen.Closed ? SlowResult.Closed : SlowResult.LeftOpen, clock.Elapsed, null, tlsDone);
             }
             catch (Exception ex) when (ex is IOException or SocketException or System.Security.Authentication.AuthenticationException)
             {
@@ -73,9 +74,10 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, TimeS
         return await closed;
     }
 
-    private async Task<CloseObservation> TlsThenSilentAsync(Socket socket, CancellationToken ct)
+    private async Task<CloseObservation> TlsThenSilentAsync(Socket socket, Action tlsDone, CancellationToken ct)
     {
         var tls = await TlsConnection.AuthenticateAsync(socket, stranger.Certificate, ct);
+        tlsDone();
         await using (tls)
         {
             return await RawSocket.WaitForCloseAsync(tls.Tls, bound, ct);
@@ -91,5 +93,8 @@ public enum SlowResult
     ConnectFailed,
 }
 
-/// <summary>One slow client's end: when the server closed it, counted from its TCP connect.</summary>
-public readonly record struct SlowOutcome(SlowKind Kind, SlowResult Result, TimeSpan Elapsed, string? Detail);
+/// <summary>
+/// One slow client's end: when the server closed it, counted from its TCP connect, and for a client that completed
+/// TLS, when that was (the server had certainly accepted it by then).
+/// </summary>
+public readonly record struct SlowOutcome(SlowKind Kind, SlowResult Result, TimeSpan Elapsed, string? Detail, TimeSpan? TlsDone = null);

@@ -13,8 +13,10 @@ namespace P2PSecurity.Stress.SlowClients;
 /// </summary>
 public static class SlowClientsHarness
 {
-    public static async Task<HarnessReport> RunAsync(int count, TimeSpan timeout, TimeSpan slack, string? serverDll, Action<string> progress, CancellationToken ct)
+    public static async Task<HarnessReport> RunAsync(int count, TimeSpan timeout, TimeSpan slack, IReadOnlyList<SlowKind> kinds, string? serverDll,
+        Action<string> progress, CancellationToken ct)
     {
+        var loadAtStart = MachineLoad.Describe();
         using var probeIdentity = NodeIdentity.Create();
         using var stranger = NodeIdentity.Create();
         using var folder = new HarnessFolder();
@@ -33,9 +35,8 @@ public static class SlowClientsHarness
         using var opening = new SemaphoreSlim(256);
         using var done = new CancellationTokenSource();
         var probing = probe.RunUntilAsync(TimeSpan.FromMilliseconds(200), done.Token);
-        var kinds = Enum.GetValues<SlowKind>();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(
-            () => client.RunAsync(kinds[i % kinds.Length], addresses.Next(), opening, ct), ct)));
+            () => client.RunAsync(kinds[i % kinds.Count], addresses.Next(), opening, ct), ct)));
         await done.CancelAsync();
         var during = await probing;
         var settled = await WireFuzzer.SettleAsync(server, sampler.Start.OpenFiles + 8, TimeSpan.FromSeconds(5), ct);
@@ -45,7 +46,7 @@ public static class SlowClientsHarness
         var late = closed.Count(o => o.Elapsed > timeout + slack);
         var early = closed.Count(o => o.Elapsed < timeout - TimeSpan.FromMilliseconds(50));
         var times = LatencySummary.Of(closed.Select(o => o.Elapsed));
-        var report = new HarnessReport("slow-clients")
+        var report = new HarnessReport("slow-clients", loadAtStart)
             .Info("slow_clients", count, $"{count:N0} ({string.Join(", ", kinds.Select(k => $"{k} {outcomes.Count(o => o.Kind == k)}"))})")
             .Zero("server_exits", server.HasExited ? 1 : 0)
             .Zero("left_open", outcomes.Count(o => o.Result == SlowResult.LeftOpen))
@@ -64,6 +65,13 @@ public static class SlowClientsHarness
         foreach (var kind in kinds)
         {
             report.Note($"{kind}: close after connect {LatencySummary.Of(closed.Where(o => o.Kind == kind).Select(o => o.Elapsed))}");
+        }
+        var afterTls = closed.Where(o => o.TlsDone is not null).ToList();
+        if (afterTls.Count > 0)
+        {
+            // The server has accepted a client by the time its TLS completes: time before that is the accept queue.
+            report.Note($"TlsThenSilent: TLS completed after connect {LatencySummary.Of(afterTls.Select(o => o.TlsDone!.Value))}; " +
+                $"close after TLS completed {LatencySummary.Of(afterTls.Select(o => o.Elapsed - o.TlsDone!.Value))}");
         }
         foreach (var detail in outcomes.Where(o => o.Result != SlowResult.Closed).Take(10))
         {

@@ -17,6 +17,7 @@ public static class WireFuzzer
 
     public static async Task<HarnessReport> RunAsync(WireFuzzOptions options, Action<string> progress, CancellationToken ct)
     {
+        var loadAtStart = MachineLoad.Describe();
         using var probeIdentity = NodeIdentity.Create();
         using var stranger = NodeIdentity.Create();
         using var fuzzer = NodeIdentity.Create();
@@ -68,7 +69,7 @@ public static class WireFuzzer
         var start = sampler.Start;
         var exitedDuringRun = server.HasExited;
 
-        var report = new HarnessReport("wire-fuzz")
+        var report = new HarnessReport("wire-fuzz", loadAtStart)
             .Info("hostile_connections", tally.Total, $"{tally.Total:N0} in {stormTime.TotalSeconds:F1} s ({tally.Total / stormTime.TotalSeconds:F0}/s), {options.Concurrency} at once")
             .Zero("server_exits", exitedDuringRun ? 1 : 0)
             .Zero("left_open", tally.Count(HostileResult.LeftOpen))

@@ -7,9 +7,17 @@ namespace P2PSecurity.Server.Pipeline;
 /// Step 2: closes a connection that has not completed TLS and the node handshake in time, so that a slow or silent
 /// client cannot hold a slot. The handshake handler removes this handler when the peer is welcomed.
 /// </summary>
-internal sealed class HandshakeTimeoutHandler(TimeSpan timeout, Action<IChannel>? onTimeout = null) : ChannelHandlerAdapter
+/// <remarks>
+/// For an accepted connection the time counts from the accept gate (<paramref name="acceptedAt"/>): under a burst,
+/// a channel can wait in a busy worker loop's queue before it is registered, and that wait is part of the client's
+/// time. A connection already past its deadline when the pipeline starts is closed at once, before any TLS work is
+/// spent on it. Without <paramref name="acceptedAt"/> (a dialled connection) the time counts from channel activation.
+/// </remarks>
+internal sealed class HandshakeTimeoutHandler(TimeSpan timeout, Action<IChannel>? onTimeout = null, TimeProvider? time = null, AcceptedAt? acceptedAt = null)
+    : ChannelHandlerAdapter
 {
     private IScheduledTask? _timer;
+    private bool _started;
 
     public override void HandlerAdded(IChannelHandlerContext context)
     {
@@ -35,17 +43,26 @@ internal sealed class HandshakeTimeoutHandler(TimeSpan timeout, Action<IChannel>
 
     private void Start(IChannelHandlerContext context)
     {
-        if (_timer is not null)
+        if (_started)
         {
             return;
         }
-        _timer = context.Executor.Schedule(() =>
+        _started = true;
+        var remaining = time is not null && acceptedAt is not null ? timeout - time.GetElapsedTime(acceptedAt.Timestamp) : timeout;
+        if (remaining <= TimeSpan.Zero)
         {
-            if (context.Channel.Active)
-            {
-                onTimeout?.Invoke(context.Channel);
-                context.CloseAsync();
-            }
-        }, timeout);
+            Expire(context);
+            return;
+        }
+        _timer = context.Executor.Schedule(() => Expire(context), remaining);
+    }
+
+    private void Expire(IChannelHandlerContext context)
+    {
+        if (context.Channel.Active)
+        {
+            onTimeout?.Invoke(context.Channel);
+            context.CloseAsync();
+        }
     }
 }

@@ -43,7 +43,7 @@ internal sealed class NodeServer(PipelineServices services, NodeServerStatus sta
             .Group(_boss, _workers)
             .ChannelFactory(() => new TcpServerSocketChannel(ListenSocket.Create(address, logger)))
             .Option(ChannelOption.SoBacklog, 4096)
-            .Handler(new AcceptGateHandler(services.Manager))
+            .Handler(new AcceptGateHandler(services.Manager, services.Time))
             .ChildOption(ChannelOption.TcpNodelay, true)
             .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
             .ChildHandler(new InboundChannelInitializer(services));
