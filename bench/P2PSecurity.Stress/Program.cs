@@ -1,4 +1,5 @@
 using P2PSecurity.Stress.Cli;
+using P2PSecurity.Stress.Flood;
 using P2PSecurity.Stress.Impersonation;
 using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.PolicyFuzz;
@@ -57,6 +58,10 @@ try
             a.RejectUnknown("--count", "--timeout-ms", "--slack-ms", "--kinds", "--server");
             report = await SlowClientsHarness.RunAsync(a.Number("--count", 2000), TimeSpan.FromMilliseconds(a.Number("--timeout-ms", 2000, min: 100)),
                 TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Enums<SlowKind>("--kinds"), a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "flood":
+            a.RejectUnknown("--seconds", "--concurrency", "--server");
+            report = await FloodHarness.RunAsync(a.Number("--seconds", 30), a.Number("--concurrency", 32, max: 1000), a.Text("--server"), Progress, cancel.Token);
             break;
         case "impersonation":
             a.RejectUnknown("--server");
