@@ -1,5 +1,6 @@
 using P2PSecurity.Stress.Cli;
 using P2PSecurity.Stress.Flood;
+using P2PSecurity.Stress.HeldLoad;
 using P2PSecurity.Stress.Impersonation;
 using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.PolicyFuzz;
@@ -15,7 +16,8 @@ const string Usage = """
       slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip,TlsThenSilent] [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--server DLL]
       impersonation  [--server DLL]
-      held-load      [--connections 10000] [--seconds 60] [--server DLL]
+      held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
+                     [--connect-concurrency 32] [--server DLL]
     The server under attack runs as its own process: dotnet p2psecurity-server.dll (next to this program unless --server).
     """;
 
@@ -62,6 +64,18 @@ try
         case "flood":
             a.RejectUnknown("--seconds", "--concurrency", "--server");
             report = await FloodHarness.RunAsync(a.Number("--seconds", 30), a.Number("--concurrency", 32, max: 1000), a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "held-load":
+            a.RejectUnknown("--connections", "--seconds", "--ping-interval-ms", "--broadcast-interval-ms", "--connect-concurrency", "--server");
+            report = await HeldLoadHarness.RunAsync(new HeldLoadOptions
+            {
+                Connections = a.Number("--connections", 10_000),
+                Hold = TimeSpan.FromSeconds(a.Number("--seconds", 60)),
+                PingInterval = TimeSpan.FromMilliseconds(a.Number("--ping-interval-ms", 10_000, min: 100)),
+                BroadcastInterval = TimeSpan.FromMilliseconds(a.Number("--broadcast-interval-ms", 2_000, min: 100)),
+                ConnectConcurrency = a.Number("--connect-concurrency", 32, max: 1000),
+                ServerDll = a.Text("--server"),
+            }, Progress, cancel.Token);
             break;
         case "impersonation":
             a.RejectUnknown("--server");
