@@ -17,7 +17,7 @@ const string Usage = """
       flood          [--seconds 30] [--concurrency 32] [--server DLL]
       impersonation  [--server DLL]
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
-                     [--connect-concurrency 32] [--server DLL]
+                     [--reload-interval-ms 1000]                     [--connect-concurrency 32] [--server DLL]
     The server under attack runs as its own process: dotnet p2psecurity-server.dll (next to this program unless --server).
     """;
 
@@ -66,13 +66,14 @@ try
             report = await FloodHarness.RunAsync(a.Number("--seconds", 30), a.Number("--concurrency", 32, max: 1000), a.Text("--server"), Progress, cancel.Token);
             break;
         case "held-load":
-            a.RejectUnknown("--connections", "--seconds", "--ping-interval-ms", "--broadcast-interval-ms", "--connect-concurrency", "--server");
+            a.RejectUnknown("--connections", "--seconds", "--ping-interval-ms", "--broadcast-interval-ms", "--reload-interval-ms", "--connect-concurrency", "--server");
             report = await HeldLoadHarness.RunAsync(new HeldLoadOptions
             {
                 Connections = a.Number("--connections", 10_000),
                 Hold = TimeSpan.FromSeconds(a.Number("--seconds", 60)),
                 PingInterval = TimeSpan.FromMilliseconds(a.Number("--ping-interval-ms", 10_000, min: 100)),
                 BroadcastInterval = TimeSpan.FromMilliseconds(a.Number("--broadcast-interval-ms", 2_000, min: 100)),
+                ReloadInterval = TimeSpan.FromMilliseconds(a.Number("--reload-interval-ms", 1_000, min: 10)),
                 ConnectConcurrency = a.Number("--connect-concurrency", 32, max: 1000),
                 ServerDll = a.Text("--server"),
             }, Progress, cancel.Token);

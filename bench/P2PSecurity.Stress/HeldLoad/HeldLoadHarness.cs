@@ -25,6 +25,7 @@ public static class HeldLoadHarness
             editor.WriteInitial();
             await using var server = await ServerUnderTest.StartAsync(folder, options.ServerDll);
             server.Output.Count("reloads", @"policy_reloaded revision=\d+");
+            server.Output.Collect("policy", "policy_(reloaded|change|rejected|error|warning)");
             // A few sessions first, so that the idle figures include what the server opens on first use (TLS, loops).
             await new AllowedNodeProbe(server.EndPoint, identities[0], new AddressPool(203)).MeasureAsync(3, ct);
             await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(250));
@@ -78,6 +79,14 @@ public static class HeldLoadHarness
             foreach (var failure in failures.Take(10).Concat(ledger.Details))
             {
                 report.Note(failure);
+            }
+            // Each edit changes the block list and the message limit only; a change to anything else, a rejected file or
+            // a warning means the server applied (or read) something the editor never wrote, e.g. a half-written file.
+            var unexpected = server.Output.Collected("policy").Where(l => !IsExpectedChange(l)).ToList();
+            report.Zero("unexpected_policy_changes", unexpected.Count);
+            foreach (var line in unexpected.Take(20))
+            {
+                report.Note("unexpected policy line: " + line);
             }
             await server.StopAsync(TimeSpan.FromSeconds(15));
             return report;
@@ -164,6 +173,12 @@ public static class HeldLoadHarness
             return;
         }
     }
+
+    /// <summary>A reload line, or a change to one of the two settings the editor changes.</summary>
+    private static bool IsExpectedChange(string line) =>
+        line.Contains("policy_reloaded", StringComparison.Ordinal) ||
+        line.Contains("policy_change", StringComparison.Ordinal) &&
+        (line.Contains("BLOCKED_IP_ADDRESSES", StringComparison.Ordinal) || line.Contains("MESSAGE_RATE_LIMIT", StringComparison.Ordinal));
 
     /// <summary>Polls (these conditions raise no event) every 100 ms until true or the bound passes.</summary>
     private static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan bound, CancellationToken ct)

@@ -14,6 +14,7 @@ public sealed class ServerOutput
     private readonly Queue<string> _tail = new();
     private readonly Dictionary<string, (Regex Pattern, long Count)> _counters = new(StringComparer.Ordinal);
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
+    private readonly Dictionary<string, (Regex Pattern, List<string> Lines)> _collected = new(StringComparer.Ordinal);
     private long _lines;
 
     public long Lines => Interlocked.Read(ref _lines);
@@ -32,6 +33,23 @@ public sealed class ServerOutput
         lock (_gate)
         {
             return _counters[name].Count;
+        }
+    }
+
+    /// <summary>Keeps (up to 1,000 of) the lines that match <paramref name="pattern"/> from now on.</summary>
+    public void Collect(string name, string pattern)
+    {
+        lock (_gate)
+        {
+            _collected[name] = (new Regex(pattern, RegexOptions.CultureInvariant), []);
+        }
+    }
+
+    public IReadOnlyList<string> Collected(string name)
+    {
+        lock (_gate)
+        {
+            return [.. _collected[name].Lines];
         }
     }
 
@@ -92,6 +110,13 @@ public sealed class ServerOutput
                 if (pattern.IsMatch(line))
                 {
                     _counters[name] = (pattern, count + 1);
+                }
+            }
+            foreach (var (pattern, lines) in _collected.Values)
+            {
+                if (lines.Count < 1000 && pattern.IsMatch(line))
+                {
+                    lines.Add(line);
                 }
             }
             for (var i = _waiters.Count - 1; i >= 0; i--)

@@ -165,6 +165,13 @@ public sealed partial class SecurityManager : IDisposable
         var current = Policy;
         var (stamp, bytes, readError) = ReadStable(PolicyPath);
         Interlocked.Increment(ref _fileReads);
+        if (bytes is not null && HoldBackEmptyFile(stamp, bytes, current))
+        {
+            // The watch keeps the old stamp, so every check reads the file again until the write lands.
+            return new ReloadResult(ReloadOutcome.Unchanged, current.Revision, [],
+                [new PolicyDiagnostic(DiagnosticSeverity.Warning, null, null, null, $"{PolicyPath} was just emptied (a write in progress?); revision {current.Revision} stays in force")],
+                0, _time.GetUtcNow(), trigger);
+        }
         Volatile.Write(ref _watch, NewWatch(stamp));
         var now = _time.GetUtcNow();
         if (bytes is null)
