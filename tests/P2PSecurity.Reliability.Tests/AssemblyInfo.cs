@@ -2,4 +2,4 @@
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 // Each test runs a server process and loads it; run one at a time so their figures do not disturb each other.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
