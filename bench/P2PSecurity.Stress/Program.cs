@@ -13,7 +13,7 @@ const string Usage = """
     usage: p2psecurity-stress COMMAND [options]
       policy-fuzz    [--count 10000] [--seed 1]
       wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
-      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip,TlsThenSilent] [--server DLL]
+      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent) [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--server DLL]
       impersonation  [--server DLL]
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
@@ -59,7 +59,7 @@ try
         case "slow-clients":
             a.RejectUnknown("--count", "--timeout-ms", "--slack-ms", "--kinds", "--server");
             report = await SlowClientsHarness.RunAsync(a.Number("--count", 2000), TimeSpan.FromMilliseconds(a.Number("--timeout-ms", 2000, min: 100)),
-                TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Enums<SlowKind>("--kinds"), a.Text("--server"), Progress, cancel.Token);
+                TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Enums<SlowKind>("--kinds", SlowClientsHarness.DefaultKinds), a.Text("--server"), Progress, cancel.Token);
             break;
         case "flood":
             a.RejectUnknown("--seconds", "--concurrency", "--server");

@@ -8,7 +8,7 @@ public sealed class SlowClientsTests
     [Fact]
     public async Task SlowClients_50WithOneSecondTimeout_AllClosedInTimeAllowedNodeServed()
     {
-        var report = await SlowClientsHarness.RunAsync(50, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), Enum.GetValues<SlowKind>(),
+        var report = await SlowClientsHarness.RunAsync(50, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), Enum.GetValues<SlowKind>(), // all four kinds: 50 clients are few enough to include full TLS handshakes
             serverDll: null, HarnessAssert.Progress, TestContext.Current.CancellationToken);
 
         HarnessAssert.Passed(report);

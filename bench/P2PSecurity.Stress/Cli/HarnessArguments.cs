@@ -38,12 +38,12 @@ public sealed class HarnessArguments
 
     public string? Text(string name) => _options.GetValueOrDefault(name);
 
-    /// <summary>A comma-separated list of enum names; every value when the option is absent.</summary>
-    public IReadOnlyList<T> Enums<T>(string name) where T : struct, Enum
+    /// <summary>A comma-separated list of enum names; <paramref name="fallback"/> when the option is absent.</summary>
+    public IReadOnlyList<T> Enums<T>(string name, IReadOnlyList<T> fallback) where T : struct, Enum
     {
         if (!_options.TryGetValue(name, out var text))
         {
-            return Enum.GetValues<T>();
+            return fallback;
         }
         return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(v => Enum.TryParse<T>(v, ignoreCase: true, out var value) && Enum.IsDefined(value)

@@ -54,6 +54,7 @@ public static partial class FloodHarness
         var perSecond = counters.PerSecond(Math.Max(1, (int)floodTime.TotalSeconds));
 
         var report = new HarnessReport("flood", loadAtStart)
+            .Cpu(sampler)
             .Info("flood", seconds, $"{seconds} s from {Blocked}, {concurrency} connect loops")
             .Info("refusals_per_second", counters.Refused / floodTime.TotalSeconds,
                 string.Create(CultureInfo.InvariantCulture, $"{counters.Refused / floodTime.TotalSeconds:N0}/s average ({counters.Refused:N0} in {floodTime.TotalSeconds:F1} s); per second min {perSecond.Min():N0}, max {perSecond.Max():N0}"))

@@ -59,6 +59,7 @@ public static class HeldLoadHarness
 
             var perConnectionKib = held.Count == 0 ? 0 : (connected.RssBytes - sampler.Start.RssBytes) / 1024.0 / held.Count;
             var report = new HarnessReport("held-load", loadAtStart)
+            .Cpu(sampler)
                 .Target("connections_held", held.Count, string.Create(CultureInfo.InvariantCulture,
                     $"{held.Count:N0} of {options.Connections:N0} (connected in {connectTime.TotalSeconds:F0} s; server descriptors at peak {sampler.PeakOpenFiles:N0})"),
                     $"{options.Connections:N0}", held.Count == options.Connections)

@@ -51,6 +51,18 @@ public sealed class HarnessReport
         return this;
     }
 
+    /// <summary>
+    /// CPU time the server and this harness used while <paramref name="sampler"/> ran: both share the machine's
+    /// cores, so a harness that burns CPU (TLS handshakes) slows the server it measures.
+    /// </summary>
+    public HarnessReport Cpu(MemorySampler sampler)
+    {
+        var server = sampler.Last.Cpu - sampler.Start.Cpu;
+        var harness = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - sampler.HarnessCpuAtStart;
+        return Info("cpu_seconds", server.TotalSeconds, string.Create(CultureInfo.InvariantCulture,
+            $"server {server.TotalSeconds:F1} s, harness {harness.TotalSeconds:F1} s, over {sampler.Elapsed.TotalSeconds:F1} s of wall time"));
+    }
+
     public HarnessReport Note(string note)
     {
         if (_notes.Count < 40)

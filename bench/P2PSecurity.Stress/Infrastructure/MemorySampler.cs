@@ -5,6 +5,7 @@ public sealed class MemorySampler : IAsyncDisposable
 {
     private readonly int _pid;
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Task _loop;
     private long _peakRss;
     private int _peakFiles;
@@ -12,6 +13,7 @@ public sealed class MemorySampler : IAsyncDisposable
     public MemorySampler(int pid, TimeSpan interval)
     {
         _pid = pid;
+        HarnessCpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         Start = ProcessStats.Read(pid);
         Last = Start;
         _peakRss = Start.PeakRssBytes;
@@ -20,6 +22,12 @@ public sealed class MemorySampler : IAsyncDisposable
     }
 
     public ProcessStats Start { get; }
+
+    /// <summary>This process's CPU time when sampling started.</summary>
+    public TimeSpan HarnessCpuAtStart { get; }
+
+    /// <summary>Wall time since sampling started (up to the stop).</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
 
     public ProcessStats Last { get; private set; }
 
@@ -34,6 +42,7 @@ public sealed class MemorySampler : IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         Sample();
+        _clock.Stop();
         return Last;
     }
 

@@ -13,6 +13,14 @@ namespace P2PSecurity.Stress.SlowClients;
 /// </summary>
 public static class SlowClientsHarness
 {
+    /// <summary>
+    /// Clients that never finish a handshake and cost the server only a socket and a timer: silent, half a TLS hello,
+    /// a hello dripped a byte at a time. <see cref="SlowKind.TlsThenSilent"/> is left out by default: each one costs a
+    /// full TLS handshake on both sides, so thousands at once are a handshake flood (a CPU test), measured on its own
+    /// in docs/RELIABILITY.md.
+    /// </summary>
+    public static IReadOnlyList<SlowKind> DefaultKinds { get; } = [SlowKind.Silent, SlowKind.PartialTlsHello, SlowKind.Drip];
+
     public static async Task<HarnessReport> RunAsync(int count, TimeSpan timeout, TimeSpan slack, IReadOnlyList<SlowKind> kinds, string? serverDll,
         Action<string> progress, CancellationToken ct)
     {
@@ -47,6 +55,7 @@ public static class SlowClientsHarness
         var early = closed.Count(o => o.Elapsed < timeout - TimeSpan.FromMilliseconds(50));
         var times = LatencySummary.Of(closed.Select(o => o.Elapsed));
         var report = new HarnessReport("slow-clients", loadAtStart)
+            .Cpu(sampler)
             .Info("slow_clients", count, $"{count:N0} ({string.Join(", ", kinds.Select(k => $"{k} {outcomes.Count(o => o.Kind == k)}"))})")
             .Zero("server_exits", server.HasExited ? 1 : 0)
             .Zero("left_open", outcomes.Count(o => o.Result == SlowResult.LeftOpen))

@@ -70,6 +70,7 @@ public static class WireFuzzer
         var exitedDuringRun = server.HasExited;
 
         var report = new HarnessReport("wire-fuzz", loadAtStart)
+            .Cpu(sampler)
             .Info("hostile_connections", tally.Total, $"{tally.Total:N0} in {stormTime.TotalSeconds:F1} s ({tally.Total / stormTime.TotalSeconds:F0}/s), {options.Concurrency} at once")
             .Zero("server_exits", exitedDuringRun ? 1 : 0)
             .Zero("left_open", tally.Count(HostileResult.LeftOpen))
