@@ -2,7 +2,6 @@ using System.Globalization;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Stress.Infrastructure;
-using P2PSecurity.Stress.WireFuzz;
 
 namespace P2PSecurity.Stress.SlowClients;
 
@@ -47,7 +46,7 @@ public static class SlowClientsHarness
             () => client.RunAsync(kinds[i % kinds.Count], addresses.Next(), opening, ct), ct)));
         await done.CancelAsync();
         var during = await probing;
-        var settled = await WireFuzzer.SettleAsync(server, sampler.Start.OpenFiles + 8, TimeSpan.FromSeconds(5), ct);
+        var stillOpen = await ServerSockets.SettleAsync(server.Port, TimeSpan.FromSeconds(5), ct);
         var end = await sampler.StopAsync();
 
         var closed = outcomes.Where(o => o.Result == SlowResult.Closed).ToList();
@@ -69,7 +68,7 @@ public static class SlowClientsHarness
             .Info("handshake_latency_idle", idle.Latency.P99Ms, idle.Latency.ToString())
             .Info("handshake_latency_during", during.Latency.P99Ms, during.Latency.ToString())
             .Info("server_open_files", sampler.PeakOpenFiles, $"start {sampler.Start.OpenFiles}, peak {sampler.PeakOpenFiles}, end {end.OpenFiles}")
-            .Target("open_files_released", end.OpenFiles, $"{end.OpenFiles}", "back to start + 8", settled)
+            .Zero("server_connections_left_open", stillOpen)
             .Info("rss_mib", ProcessStats.Mib(sampler.PeakRssBytes), $"start {ProcessStats.Mib(sampler.Start.RssBytes):F0}, peak {ProcessStats.Mib(sampler.PeakRssBytes):F0}, end {ProcessStats.Mib(end.RssBytes):F0} MiB");
         foreach (var kind in kinds)
         {
