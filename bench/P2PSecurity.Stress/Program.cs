@@ -14,7 +14,7 @@ const string Usage = """
       policy-fuzz    [--count 10000] [--seed 1]
       wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
       slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent) [--server DLL]
-      flood          [--seconds 30] [--concurrency 32] [--server DLL]
+      flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
       impersonation  [--server DLL]
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
                      [--reload-interval-ms 1000]                     [--connect-concurrency 32] [--server DLL]
@@ -62,8 +62,9 @@ try
                 TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Enums<SlowKind>("--kinds", SlowClientsHarness.DefaultKinds), a.Text("--server"), Progress, cancel.Token);
             break;
         case "flood":
-            a.RejectUnknown("--seconds", "--concurrency", "--server");
-            report = await FloodHarness.RunAsync(a.Number("--seconds", 30), a.Number("--concurrency", 32, max: 1000), a.Text("--server"), Progress, cancel.Token);
+            a.RejectUnknown("--seconds", "--concurrency", "--sources", "--server");
+            report = await FloodHarness.RunAsync(a.Number("--seconds", 30), a.Number("--concurrency", 32, max: 1000),
+                a.Number("--sources", 1, max: 60_000), a.Text("--server"), Progress, cancel.Token);
             break;
         case "held-load":
             a.RejectUnknown("--connections", "--seconds", "--ping-interval-ms", "--broadcast-interval-ms", "--reload-interval-ms", "--connect-concurrency", "--server");

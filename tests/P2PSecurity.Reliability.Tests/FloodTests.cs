@@ -17,4 +17,15 @@ public sealed class FloodTests
         // Every refusal the clients saw is accounted for in the log (one line each, or counted in a summary line).
         Assert.True(report["refusals_in_log"].Value > 0, report.ToString());
     }
+
+    [Fact]
+    public async Task Flood_ThreeSecondsFrom500BlockedAddresses_LogStaysBounded()
+    {
+        var report = await FloodHarness.RunAsync(3, 16, 500, serverDll: null, HarnessAssert.Progress, TestContext.Current.CancellationToken);
+
+        HarnessAssert.Passed(report);
+        HarnessAssert.Figure(report, "blocked_connections_admitted", 0);
+        // 500 addresses: without the per-window cap on summaries this is about one line per address.
+        Assert.True(report["security_log_lines_from_flood"].Value < 250, report.ToString());
+    }
 }

@@ -10,22 +10,26 @@ using P2PSecurity.Stress.Infrastructure;
 namespace P2PSecurity.Stress.Flood;
 
 /// <summary>
-/// A connect flood from one blocked loopback address (docs/RELIABILITY.md). Figures: refusals per second, blocked
-/// connections let in (target 0), security-log lines the flood caused (bounded by the rejection log's quota per
-/// window), and an allowed node's handshake latency meanwhile.
+/// A connect flood from a blocked loopback address, or from many addresses of a blocked range (docs/RELIABILITY.md).
+/// Figures: refusals per second, blocked connections let in (target 0), security-log lines the flood caused
+/// (bounded by the rejection log's quotas per window), and an allowed node's handshake latency meanwhile.
 /// </summary>
 public static partial class FloodHarness
 {
-    private static readonly IPAddress Blocked = IPAddress.Parse("127.66.0.1");
+    /// <summary>The blocked range; one source floods from its first address, more sources take its next ones.</summary>
+    private const string BlockedRange = "127.66.0.0/16";
 
-    public static async Task<HarnessReport> RunAsync(int seconds, int concurrency, string? serverDll, Action<string> progress, CancellationToken ct)
+    public static async Task<HarnessReport> RunAsync(int seconds, int concurrency, string? serverDll, Action<string> progress, CancellationToken ct) =>
+        await RunAsync(seconds, concurrency, 1, serverDll, progress, ct);
+
+    public static async Task<HarnessReport> RunAsync(int seconds, int concurrency, int sources, string? serverDll, Action<string> progress, CancellationToken ct)
     {
         var loadAtStart = MachineLoad.Describe();
         using var probeIdentity = NodeIdentity.Create();
         using var folder = new HarnessFolder();
         folder.WriteEnv(new HarnessEnv()
             .Set(PolicyKeys.AllowedNodeKeys, probeIdentity.NodeKey)
-            .Set(PolicyKeys.BlockedIpAddresses, Blocked)
+            .Set(PolicyKeys.BlockedIpAddresses, BlockedRange)
             .ToString());
         await using var server = await ServerUnderTest.StartAsync(folder, serverDll);
         var probe = new AllowedNodeProbe(server.EndPoint, probeIdentity, new AddressPool(202));
@@ -33,11 +37,16 @@ public static partial class FloodHarness
         var linesBefore = folder.ReadLogLines().Count;
         await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(200));
 
-        progress($"flooding from {Blocked} for {seconds} s with {concurrency} connect loops");
+        var pool = new AddressPool(66);
+        var addresses = Enumerable.Range(0, sources).Select(_ => pool.Next()).ToArray();
+        var from = sources == 1 ? $"{addresses[0]}" : $"{sources:N0} addresses of {BlockedRange}";
+        progress($"flooding from {from} for {seconds} s with {concurrency} connect loops");
         var counters = new FloodCounters();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var probing = probe.RunUntilAsync(TimeSpan.FromMilliseconds(250), stop.Token);
-        var loops = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => FloodLoopAsync(server.EndPoint, counters, stop.Token), ct)).ToList();
+        var turn = -1;
+        IPAddress NextSource() => addresses[(int)((uint)Interlocked.Increment(ref turn) % (uint)addresses.Length)];
+        var loops = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => FloodLoopAsync(server.EndPoint, NextSource, counters, stop.Token), ct)).ToList();
         await Task.WhenAll(loops);
         var floodTime = counters.Elapsed;
         var during = await probing;
@@ -46,22 +55,24 @@ public static partial class FloodHarness
         // SIGTERM flushes the rejection log's last window, so that every refusal is in the file before it is counted.
         var exitCode = await server.StopAsync(TimeSpan.FromSeconds(15));
         var lines = folder.ReadLogLines();
-        var floodLines = lines.Skip(linesBefore).Where(l => l.Contains($"remote={Blocked} ", StringComparison.Ordinal) ||
-            l.Contains($"from {Blocked} ", StringComparison.Ordinal)).ToList();
+        var floodLines = lines.Skip(linesBefore).Where(l => l.Contains("remote=127.66.", StringComparison.Ordinal) ||
+            l.Contains("from 127.66.", StringComparison.Ordinal) || l.Contains("other addresses", StringComparison.Ordinal)).ToList();
         var logged = CountLoggedRefusals(floodLines);
         var windows = (int)Math.Ceiling(seconds / 10.0) + 2;
-        var lineBound = windows * (RejectionLog.DetailedPerAddress + 1);
+        // Per 10 s window: a few detailed lines per address (at most DetailedTotal in all), then summaries.
+        var detailed = Math.Min(sources * RejectionLog.DetailedPerAddress, RejectionLog.DetailedTotal);
+        var lineBound = windows * (detailed + Math.Min(sources, RejectionLog.MaxSummaryLines + 1));
         var perSecond = counters.PerSecond(Math.Max(1, (int)floodTime.TotalSeconds));
 
         var report = new HarnessReport("flood", loadAtStart)
             .Cpu(sampler)
-            .Info("flood", seconds, $"{seconds} s from {Blocked}, {concurrency} connect loops")
+            .Info("flood", seconds, $"{seconds} s from {from}, {concurrency} connect loops")
             .Info("refusals_per_second", counters.Refused / floodTime.TotalSeconds,
                 string.Create(CultureInfo.InvariantCulture, $"{counters.Refused / floodTime.TotalSeconds:N0}/s average ({counters.Refused:N0} in {floodTime.TotalSeconds:F1} s); per second min {perSecond.Min():N0}, max {perSecond.Max():N0}"))
             .Zero("blocked_connections_admitted", counters.Admitted)
             .Info("client_connect_failures", counters.Failed, $"{counters.Failed:N0}")
             .Target("security_log_lines_from_flood", floodLines.Count, $"{floodLines.Count:N0} (all security-log lines during the run: {lines.Count - linesBefore:N0})",
-                $"<= {lineBound} ({windows} windows of 10 s x ({RejectionLog.DetailedPerAddress} detailed + 1 summary))", floodLines.Count <= lineBound)
+                $"<= {lineBound} ({windows} windows of 10 s x ({detailed} detailed + {Math.Min(sources, RejectionLog.MaxSummaryLines + 1)} summaries))", floodLines.Count <= lineBound)
             .Info("refusals_in_log", logged, string.Create(CultureInfo.InvariantCulture,
                 $"{logged:N0} counted by the server's log lines vs {counters.Refused:N0} refusals seen by the clients"))
             .Zero("server_exits", exited ? 1 : 0)
@@ -74,22 +85,22 @@ public static partial class FloodHarness
         {
             report.Note(detail);
         }
-        foreach (var line in floodLines.Where(l => l.Contains("rejections_summarized", StringComparison.Ordinal)))
+        foreach (var line in floodLines.Where(l => l.Contains("rejections_summarized", StringComparison.Ordinal)).Take(12))
         {
             report.Note(line);
         }
         return report;
     }
 
-    /// <summary>One connect loop: connect from the blocked address, wait for the close, again until stopped.</summary>
-    private static async Task FloodLoopAsync(IPEndPoint server, FloodCounters counters, CancellationToken stop)
+    /// <summary>One connect loop: connect from a blocked address, wait for the close, again until stopped.</summary>
+    private static async Task FloodLoopAsync(IPEndPoint server, Func<IPAddress> source, FloodCounters counters, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await RawSocket.ConnectAsync(server, Blocked, stop);
+                socket = await RawSocket.ConnectAsync(server, source(), stop);
             }
             catch (OperationCanceledException)
             {
