@@ -1,38 +1,118 @@
-using System.Globalization;
+using P2PSecurity.Stress.Cli;
+using P2PSecurity.Stress.Flood;
+using P2PSecurity.Stress.HeldLoad;
+using P2PSecurity.Stress.Impersonation;
+using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.PolicyFuzz;
+using P2PSecurity.Stress.SlowClients;
+using P2PSecurity.Stress.WireFuzz;
 
-// Reliability harnesses (docs/RELIABILITY.md). Each command prints its figures and exits 1 if a target is missed.
-var command = args.Length > 0 ? args[0] : "help";
-int Option(string name, int fallback)
+// Reliability harnesses (docs/RELIABILITY.md). Each command prints its figures and exits 1 if a target is missed,
+// 2 if the harness itself could not run, 64 for a bad command line.
+const string Usage = """
+    usage: p2psecurity-stress COMMAND [options]
+      policy-fuzz    [--count 10000] [--seed 1]
+      wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
+      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent) [--server DLL]
+      flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
+      impersonation  [--server DLL]
+      edit-crash     [--runs 100] [--seed 1]   (manage_trusted_nodes add x3 per run, one SIGKILLed)
+      held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
+                     [--reload-interval-ms 1000]                     [--connect-concurrency 32] [--server DLL]
+    The server under attack runs as its own process: dotnet p2psecurity-server.dll (next to this program unless --server).
+    """;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    e.Cancel = true;
+    cancel.Cancel();
+};
+void Progress(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+
+try
+{
+    var a = HarnessArguments.Parse(args);
+    HarnessReport report;
+    switch (a.Command)
+    {
+        case "policy-fuzz":
+        {
+            a.RejectUnknown("--count", "--seed");
+            var fuzz = PolicyFuzzer.Run(a.Number("--count", 10_000), a.Number("--seed", 1, min: 0), Progress);
+            Console.WriteLine(fuzz);
+            foreach (var failure in fuzz.Failures)
+            {
+                Console.WriteLine("  " + failure);
+            }
+            return fuzz.Crashes == 0 && fuzz.PartiallyApplied == 0 && fuzz.InvalidWithLine == fuzz.Invalid && fuzz.ValidMismatches == 0 ? 0 : 1;
+        }
+        case "edit-crash":
+        {
+            a.RejectUnknown("--runs", "--seed");
+            var crash = await P2PSecurity.Stress.EditCrash.EditCrashHarness.RunAsync(
+                a.Number("--runs", 100), a.Number("--seed", 1, min: 0), P2PSecurity.Stress.EditCrash.EditCrashHarness.FindTool(), Progress);
+            Console.WriteLine(crash);
+            foreach (var failure in crash.Failures)
+            {
+                Console.WriteLine("  " + failure);
+            }
+            return crash.Unparseable == 0 && crash.LostKeys == 0 && crash.LostComments == 0 ? 0 : 1;
+        }
+        case "wire-fuzz":
+            a.RejectUnknown("--count", "--concurrency", "--seed", "--server");
+            report = await WireFuzzer.RunAsync(new WireFuzzOptions
+            {
+                Count = a.Number("--count", 10_000),
+                Concurrency = a.Number("--concurrency", 48, max: 1000),
+                Seed = a.Number("--seed", 1, min: 0),
+                ServerDll = a.Text("--server"),
+            }, Progress, cancel.Token);
+            break;
+        case "slow-clients":
+            a.RejectUnknown("--count", "--timeout-ms", "--slack-ms", "--kinds", "--server");
+            report = await SlowClientsHarness.RunAsync(a.Number("--count", 2000), TimeSpan.FromMilliseconds(a.Number("--timeout-ms", 2000, min: 100)),
+                TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Enums<SlowKind>("--kinds", SlowClientsHarness.DefaultKinds), a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "flood":
+            a.RejectUnknown("--seconds", "--concurrency", "--sources", "--server");
+            report = await FloodHarness.RunAsync(a.Number("--seconds", 30), a.Number("--concurrency", 32, max: 1000),
+                a.Number("--sources", 1, max: 60_000), a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "held-load":
+            a.RejectUnknown("--connections", "--seconds", "--ping-interval-ms", "--broadcast-interval-ms", "--reload-interval-ms", "--connect-concurrency", "--server");
+            report = await HeldLoadHarness.RunAsync(new HeldLoadOptions
+            {
+                Connections = a.Number("--connections", 10_000),
+                Hold = TimeSpan.FromSeconds(a.Number("--seconds", 60)),
+                PingInterval = TimeSpan.FromMilliseconds(a.Number("--ping-interval-ms", 10_000, min: 100)),
+                BroadcastInterval = TimeSpan.FromMilliseconds(a.Number("--broadcast-interval-ms", 2_000, min: 100)),
+                ReloadInterval = TimeSpan.FromMilliseconds(a.Number("--reload-interval-ms", 1_000, min: 10)),
+                ConnectConcurrency = a.Number("--connect-concurrency", 32, max: 1000),
+                ServerDll = a.Text("--server"),
+            }, Progress, cancel.Token);
+            break;
+        case "impersonation":
+            a.RejectUnknown("--server");
+            report = await ImpersonationSuite.RunAsync(a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "help" or "--help" or "-h":
+            Console.WriteLine(Usage);
+            return 0;
+        default:
+            throw new UsageException($"unknown command '{a.Command}'");
+    }
+    Console.WriteLine(report);
+    return report.Passed ? 0 : 1;
 }
-
-switch (command)
+catch (UsageException ex)
 {
-    case "policy-fuzz":
-    {
-        var report = PolicyFuzzer.Run(Option("--count", 10_000), Option("--seed", 1), Console.WriteLine);
-        Console.WriteLine(report);
-        foreach (var failure in report.Failures)
-        {
-            Console.WriteLine("  " + failure);
-        }
-        return report.Crashes == 0 && report.PartiallyApplied == 0 && report.InvalidWithLine == report.Invalid && report.ValidMismatches == 0 ? 0 : 1;
-    }
-    case "edit-crash":
-    {
-        var report = await P2PSecurity.Stress.EditCrash.EditCrashHarness.RunAsync(
-            Option("--runs", 100), Option("--seed", 1), P2PSecurity.Stress.EditCrash.EditCrashHarness.FindTool(), Console.WriteLine);
-        Console.WriteLine(report);
-        foreach (var failure in report.Failures)
-        {
-            Console.WriteLine("  " + failure);
-        }
-        return report.Unparseable == 0 && report.LostKeys == 0 && report.LostComments == 0 ? 0 : 1;
-    }
-    default:
-        Console.WriteLine("usage: p2psecurity-stress policy-fuzz [--count N] [--seed S]");
-        return command == "help" ? 0 : 64;
+    Console.Error.WriteLine("p2psecurity-stress: " + ex.Message);
+    Console.Error.WriteLine(Usage);
+    return 64;
+}
+catch (HarnessException ex)
+{
+    Console.Error.WriteLine("p2psecurity-stress: the harness could not run: " + ex.Message);
+    return 2;
 }

@@ -9,10 +9,12 @@ public sealed record PolicyFuzzReport(
     int PartiallyApplied,
     int InvalidWithLine,
     int ValidMismatches,
+    int EmptyHeldBack,
     TimeSpan Elapsed,
     IReadOnlyList<string> Failures)
 {
     public override string ToString() =>
         $"files={Files:N0} valid={Valid:N0} invalid={Invalid:N0} crashes={Crashes} partially_applied={PartiallyApplied} " +
-        $"invalid_naming_a_line={InvalidWithLine:N0}/{Invalid:N0} valid_mismatches={ValidMismatches} elapsed={Elapsed.TotalSeconds:F1}s";
+        $"invalid_naming_a_line={InvalidWithLine:N0}/{Invalid:N0} valid_mismatches={ValidMismatches} " +
+        $"empty_files_held_back={EmptyHeldBack} elapsed={Elapsed.TotalSeconds:F1}s";
 }

@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Pipeline;
 /// gets no pipeline, no TLS and no byte: its socket is closed at once. An admitted child carries its slot in an
 /// attribute, and the slot is released exactly once, when the child's close completes (whatever closed it).
 /// </summary>
-internal sealed class AcceptGateHandler(SecurityManager manager) : ChannelHandlerAdapter
+internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider time) : ChannelHandlerAdapter
 {
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
@@ -24,6 +24,7 @@ internal sealed class AcceptGateHandler(SecurityManager manager) : ChannelHandle
         }
         var slot = result.Slot;
         child.GetAttribute(ChannelAttributes.Slot).Set(slot);
+        child.GetAttribute(ChannelAttributes.AcceptedAt).Set(new AcceptedAt(time.GetTimestamp()));
         child.CloseCompletion.ContinueWith(
             static (_, s) => ((ConnectionSlot)s!).Release(), slot, TaskContinuationOptions.ExecuteSynchronously);
         context.FireChannelRead(child);

@@ -37,7 +37,7 @@ internal sealed class NodeServer(PipelineServices services, NodeServerStatus sta
         _boss = new MultithreadEventLoopGroup(1);
         _workers = new MultithreadEventLoopGroup(options.WorkerThreads);
         var bootstrap = ListenerBootstrap.Create(_boss, _workers, address, logger)
-            .Handler(new AcceptGateHandler(services.Manager))
+            .Handler(new AcceptGateHandler(services.Manager, services.Time))
             .ChildHandler(new InboundChannelInitializer(services));
         try
         {

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace P2PSecurity.Stress.Infrastructure;
+
+/// <summary>
+/// The server's TCP connections as the kernel lists them (/proc/net/tcp and tcp6): sockets whose local port is the
+/// server's, by state. More exact than counting descriptors, which also move for reasons of the runtime's own
+/// (epoll instances, files opened on first use).
+/// </summary>
+public static class ServerSockets
+{
+    /// <summary>
+    /// Connections the server still holds open: established, half-open (SYN received) or closed by the peer but not
+    /// yet by the server (CLOSE_WAIT). A connection the server has closed (FIN_WAIT, TIME_WAIT) is not counted.
+    /// </summary>
+    public static int OpenConnections(int port)
+    {
+        var count = 0;
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table))
+            {
+                continue;
+            }
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                // "  12: 0100007F:1F90 0100007F:C350 01 ..." local address:port, remote address:port, state (hex)
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 4)
+                {
+                    continue;
+                }
+                var local = fields[1];
+                var localPort = int.Parse(local.AsSpan(local.LastIndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                if (localPort == port && fields[3] is "01" or "03" or "08")
+                {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Waits (polling: the kernel's tables raise no event) until the server holds no connection, or the bound passes.</summary>
+    public static async Task<int> SettleAsync(int port, TimeSpan bound, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int open;
+        while ((open = OpenConnections(port)) > 0 && clock.Elapsed < bound)
+        {
+            await Task.Delay(50, ct);
+        }
+        return open;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using P2PSecurity.Core.Identity;
+using P2PSecurity.Core.Policy;
+using P2PSecurity.Stress.Infrastructure;
+
+namespace P2PSecurity.Stress.SlowClients;
+
+/// <summary>
+/// Slow and silent clients (docs/RELIABILITY.md): thousands of connections that open and never finish the
+/// handshake must all be closed within HANDSHAKE_TIMEOUT (plus slack for a loaded machine), while an allowed node is
+/// still welcomed. Figures: close times, clients closed late or never, probe latency, server descriptors.
+/// </summary>
+public static class SlowClientsHarness
+{
+    /// <summary>
+    /// Clients that never finish a handshake and cost the server only a socket and a timer: silent, half a TLS hello,
+    /// a hello dripped a byte at a time. <see cref="SlowKind.TlsThenSilent"/> is left out by default: each one costs a
+    /// full TLS handshake on both sides, so thousands at once are a handshake flood (a CPU test), measured on its own
+    /// in docs/RELIABILITY.md.
+    /// </summary>
+    public static IReadOnlyList<SlowKind> DefaultKinds { get; } = [SlowKind.Silent, SlowKind.PartialTlsHello, SlowKind.Drip];
+
+    public static async Task<HarnessReport> RunAsync(int count, TimeSpan timeout, TimeSpan slack, IReadOnlyList<SlowKind> kinds, string? serverDll,
+        Action<string> progress, CancellationToken ct)
+    {
+        var loadAtStart = MachineLoad.Describe();
+        using var probeIdentity = NodeIdentity.Create();
+        using var stranger = NodeIdentity.Create();
+        using var folder = new HarnessFolder();
+        folder.WriteEnv(new HarnessEnv()
+            .Set(PolicyKeys.AllowedNodeKeys, probeIdentity.NodeKey)
+            .Set(PolicyKeys.HandshakeTimeout, $"{timeout.TotalMilliseconds:F0}ms")
+            .ToString());
+        await using var server = await ServerUnderTest.StartAsync(folder, serverDll);
+        var probe = new AllowedNodeProbe(server.EndPoint, probeIdentity, new AddressPool(201));
+        var idle = await probe.MeasureAsync(20, ct, warmUp: 5);
+        await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(100));
+
+        progress($"opening {count:N0} slow clients (HANDSHAKE_TIMEOUT {timeout.TotalMilliseconds:F0} ms)");
+        var client = new SlowClient(server.EndPoint, stranger, timeout + slack + TimeSpan.FromSeconds(5));
+        var addresses = new AddressPool(30);
+        using var opening = new SemaphoreSlim(256);
+        using var done = new CancellationTokenSource();
+        var probing = probe.RunUntilAsync(TimeSpan.FromMilliseconds(200), done.Token);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(
+            () => client.RunAsync(kinds[i % kinds.Count], addresses.Next(), opening, ct), ct)));
+        await done.CancelAsync();
+        var during = await probing;
+        var stillOpen = await ServerSockets.SettleAsync(server.Port, TimeSpan.FromSeconds(5), ct);
+        var end = await sampler.StopAsync();
+
+        var closed = outcomes.Where(o => o.Result == SlowResult.Closed).ToList();
+        var late = closed.Count(o => o.Elapsed > timeout + slack);
+        var early = closed.Count(o => o.Elapsed < timeout - TimeSpan.FromMilliseconds(50));
+        var times = LatencySummary.Of(closed.Select(o => o.Elapsed));
+        var report = new HarnessReport("slow-clients", loadAtStart)
+            .Cpu(sampler)
+            .Info("slow_clients", count, $"{count:N0} ({string.Join(", ", kinds.Select(k => $"{k} {outcomes.Count(o => o.Kind == k)}"))})")
+            .Zero("server_exits", server.HasExited ? 1 : 0)
+            .Zero("left_open", outcomes.Count(o => o.Result == SlowResult.LeftOpen))
+            .Zero("connect_failures", outcomes.Count(o => o.Result == SlowResult.ConnectFailed))
+            .Target("closed_late", late, late.ToString(CultureInfo.InvariantCulture),
+                $"0 closed later than HANDSHAKE_TIMEOUT + {slack.TotalMilliseconds:F0} ms slack, counted from the client's connect", late == 0)
+            .Target("closed_early", early, early.ToString(CultureInfo.InvariantCulture),
+                "0 (closed before the timeout would mean something else refused them: the run would not test the timeout)", early == 0)
+            .Info("close_after_connect", times.MaxMs, times.ToString())
+            .Zero("allowed_node_not_welcomed", idle.Failures + during.Failures)
+            .Info("handshake_latency_idle", idle.Latency.P99Ms, idle.Latency.ToString())
+            .Info("handshake_latency_during", during.Latency.P99Ms, during.Latency.ToString())
+            .Info("server_open_files", sampler.PeakOpenFiles, $"start {sampler.Start.OpenFiles}, peak {sampler.PeakOpenFiles}, end {end.OpenFiles}")
+            .Zero("server_connections_left_open", stillOpen)
+            .Info("rss_mib", ProcessStats.Mib(sampler.PeakRssBytes), $"start {ProcessStats.Mib(sampler.Start.RssBytes):F0}, peak {ProcessStats.Mib(sampler.PeakRssBytes):F0}, end {ProcessStats.Mib(end.RssBytes):F0} MiB");
+        foreach (var kind in kinds)
+        {
+            report.Note($"{kind}: close after connect {LatencySummary.Of(closed.Where(o => o.Kind == kind).Select(o => o.Elapsed))}");
+        }
+        var afterTls = closed.Where(o => o.TlsDone is not null).ToList();
+        if (afterTls.Count > 0)
+        {
+            // The server has accepted a client by the time its TLS completes: time before that is the accept queue.
+            report.Note($"TlsThenSilent: TLS completed after connect {LatencySummary.Of(afterTls.Select(o => o.TlsDone!.Value))}; " +
+                $"close after TLS completed {LatencySummary.Of(afterTls.Select(o => o.Elapsed - o.TlsDone!.Value))}");
+        }
+        foreach (var detail in outcomes.Where(o => o.Result != SlowResult.Closed).Take(10))
+        {
+            report.Note($"{detail.Kind}: {detail.Result} {detail.Detail}");
+        }
+        foreach (var error in during.Errors)
+        {
+            report.Note(error);
+        }
+        await server.StopAsync(TimeSpan.FromSeconds(10));
+        return report;
+    }
+}
