@@ -63,10 +63,10 @@ public static class PolicyFuzzer
                         partial++;
                         Note(failures, $"#{i}: an invalid file changed the policy in force (r{before.Revision} -> r{manager.Policy.Revision})");
                     }
-                    if (bytes.Length == 0 && reload.Outcome == ReloadOutcome.Unchanged && ReferenceEquals(before, manager.Policy))
+                    if (bytes.Length == 0 && reload.Outcome is ReloadOutcome.Unchanged or ReloadOutcome.Invalid && ReferenceEquals(before, manager.Policy))
                     {
                         // By design: a file that was just emptied is an in-place write under way and is held back
-                        // (SecurityManager.InPlaceWrites); it would be applied once it stayed empty for 2 s.
+                        // (TruncatedFileGuard); it would be applied once it stayed empty for 2 s.
                         heldBack++;
                     }
                     else if (result.Policy is not null && (reload.Outcome is not (ReloadOutcome.Applied or ReloadOutcome.Unchanged) ||
