@@ -45,14 +45,18 @@ internal struct TokenBucket
             _lastTimestamp = now;
             return;
         }
-        if (_capacity != limit.Count)
+        if (limit.Count < _capacity)
         {
             // A lowered limit applies at once and counts what was already spent in this period (10/min with 5
-            // spent, lowered to 3/min, leaves nothing); a raised one does not hand out the difference as a burst.
-            var spent = _capacity - _tokens;
+            // spent, lowered to 3/min, leaves nothing).
+            var spent = Math.Max(0, _capacity - _tokens);
             _tokens = Math.Max(0, Math.Min(_tokens, limit.Count - spent));
             _capacity = limit.Count;
         }
+        // A raised limit does not hand out the difference as a burst, and _capacity stays the count that spending
+        // is measured against: otherwise a limit that goes up and down again (60/min -> 120/min -> 60/min) would
+        // count the unspent difference as spent and empty the bucket of a peer that sent one message.
+        _tokens = Math.Min(_tokens, limit.Count);
         var elapsed = now - _lastTimestamp;
         if (elapsed > 0)
         {

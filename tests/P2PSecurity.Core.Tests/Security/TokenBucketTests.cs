@@ -99,6 +99,28 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
+    public void TryTake_LimitRaisedAndLoweredAgain_KeepsWhatWasNotSpent()
+    {
+        var sixty = new RateLimit(60, TimeSpan.FromMinutes(1));
+        var hundredTwenty = new RateLimit(120, TimeSpan.FromMinutes(1));
+        var bucket = default(TokenBucket);
+        Assert.True(bucket.TryTake(sixty, 0, Frequency)); // one message: 59 left
+
+        // Reloads flip the limit up and down (as a held-load run does every second); nothing else is sent.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(bucket.TryTake(i % 2 == 0 ? hundredTwenty : sixty, 0, Frequency));
+        }
+
+        // 11 spent of 60: 49 more fit at the same instant, the 50th does not.
+        for (var i = 0; i < 49; i++)
+        {
+            Assert.True(bucket.TryTake(sixty, 0, Frequency), $"message {i + 12} refused");
+        }
+        Assert.False(bucket.TryTake(sixty, 0, Frequency));
+    }
+
+    [Fact]
     public void TryTake_ChangedPeriod_ChangesTheRefillRate()
     {
         var bucket = Drained(TenPerMinute, 0);
