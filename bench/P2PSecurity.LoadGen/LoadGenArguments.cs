@@ -11,8 +11,8 @@ internal static class LoadGenArguments
     public const string Usage = """
         usage: p2psecurity-loadgen FIGURE... [options]
           FIGURE             refused | handshakes | messages | memory | all
-          --rounds N         pairs of rounds (baseline + subject) for the rate figures (default 31)
-          --memory-rounds N  pairs of rounds for the memory figure (default 2)
+          --rounds N         subject rounds for the rate figures, each between two baseline rounds (default 31)
+          --memory-rounds N  subject rounds for the memory figure (default 2)
           --seconds S        measured seconds per round (default 1)
           --ramp S           ramp seconds before each round's window (default 0.25)
           --count N          instead of timing: N operations per round (smoke runs)

@@ -37,8 +37,10 @@ internal sealed class BareCloseServer : IBenchServer
 
         public override void ChannelRead(IChannelHandlerContext context, object message)
         {
-            ((IChannel)message).Unsafe.CloseForcibly();
+            // Counted before the close, as the gate counts a refusal before it closes: a client that has seen the
+            // close must find it counted.
             Interlocked.Increment(ref _closed);
+            ((IChannel)message).Unsafe.CloseForcibly();
         }
     }
 }

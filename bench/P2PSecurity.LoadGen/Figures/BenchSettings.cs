@@ -6,13 +6,13 @@ namespace P2PSecurity.LoadGen.Figures;
 internal sealed record BenchSettings
 {
     /// <summary>
-    /// Pairs of rounds (one baseline and one subject round each) for the rate figures. Many short rounds rather
-    /// than a few long ones: the other work on a shared machine changes over seconds, so the two rounds of a short
-    /// pair see nearly the same machine, and the median over many pairs shrugs off the pairs that did not.
+    /// Subject rounds for the rate figures, each between two baseline rounds. Many short rounds rather than a few
+    /// long ones: the other work on a shared machine changes over seconds, so three short rounds in a row see nearly
+    /// the same machine, and the median over many rounds shrugs off those that did not.
     /// </summary>
     public int Rounds { get; init; } = 31;
 
-    /// <summary>Pairs of rounds for the memory figure (each starts two server processes and opens 2 × N connections).</summary>
+    /// <summary>Subject rounds for the memory figure (each round starts a server process and opens N connections).</summary>
     public int MemoryRounds { get; init; } = 2;
 
     /// <summary>Per round: a short ramp (the pipeline fills; the JIT was warmed by the warm-up pairs), then the window.</summary>

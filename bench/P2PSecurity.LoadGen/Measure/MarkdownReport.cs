@@ -30,7 +30,8 @@ internal static class MarkdownReport
         var (q1, q3) = figure.RatioQuartiles;
         if (figure.Target is { } target)
         {
-            Line($"Median ratio {figure.MedianRatio:0.000} (middle half of the rounds {q1:0.000}-{q3:0.000}), target ≥ {target:0.0#}: **{(figure.Passed ? "met" : "MISSED")}**.");
+            var verdict = !figure.Consistent ? "not valid, a check failed" : figure.Passed ? "met" : "MISSED";
+            Line($"Median ratio {figure.MedianRatio:0.000} (middle half of the rounds {q1:0.000}-{q3:0.000}), target ≥ {target:0.0#}: **{verdict}**.");
         }
         else
         {

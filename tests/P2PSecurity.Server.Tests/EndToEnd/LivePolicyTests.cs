@@ -20,15 +20,21 @@ public sealed class LivePolicyTests : IDisposable
         await using var client = await server.ConnectWelcomedAsync(node, "127.0.0.10");
         await using var other = await server.ConnectWelcomedAsync(bystander, "127.0.0.11");
 
+        // The reload publishes its result (and logs it) after it has told the sessions to close, so on a busy
+        // machine the client can see its close first: wait for the reload's own event, not for the close.
+        var reloaded = new TaskCompletionSource<ReloadResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Manager.PolicyChanged += (_, e) => reloaded.TrySetResult(e.Result);
         var clock = Stopwatch.StartNew();
         _folder.WriteEnv($"BLOCKED_NODE_KEYS={node.NodeKey}\n");
         var refusal = await client.ReceiveAsync<RefusalMessage>(TimeSpan.FromSeconds(3));
         var closed = await client.ReceiveWithinAsync(TimeSpan.FromSeconds(3));
         var elapsed = clock.Elapsed;
+        var reload = await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
 
         Assert.Equal(DenyReason.NodeBlocked, refusal.Reason);
         Assert.Null(closed);
         Assert.True(elapsed < OneSecond, $"session closed after {elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal(1, reload.SessionsClosed);
         Assert.Equal(1, server.Manager.LastReload.SessionsClosed);
         Assert.Contains("sessions_closed=1", _folder.ReadLog(), StringComparison.Ordinal);
         // The other node stays.
