@@ -23,10 +23,10 @@ public static class HeldLoadHarness
             var editor = new PolicyEditor(folder, string.Join(",", identities.Select(i => i.NodeKey)));
             editor.WriteInitial();
             await using var server = await ServerUnderTest.StartAsync(folder, options.ServerDll);
-            server.Output.Count("reloads", @"policy_reloaded revision=\d+");
             server.Output.Collect("policy", "policy_(reloaded|change|rejected|error|warning)");
             // A few sessions first, so that the idle figures include what the server opens on first use (TLS, loops).
             await new AllowedNodeProbe(server.EndPoint, identities[0], new AddressPool(203)).MeasureAsync(3, ct);
+            var baselineSockets = ServerSockets.SocketDescriptors(server.Pid);
             await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(250));
             var ledger = new HeldLedger();
 
@@ -37,9 +37,9 @@ public static class HeldLoadHarness
             var connected = ProcessStats.Read(server.Pid);
             progress($"{held.Count:N0} connected in {connectTime.TotalSeconds:F0} s; server RSS {ProcessStats.Mib(connected.RssBytes):F0} MiB; holding {options.Hold.TotalSeconds:F0} s");
 
-            var reloadsBefore = server.Output.Counted("reloads");
             using var hold = new CancellationTokenSource(options.Hold);
-            var editing = editor.RunAsync(options.ReloadInterval, hold.Token);
+            // Revision 1 is the policy the server started with; nothing else has changed the file since.
+            var editing = editor.RunAsync(server, 1, options.ReloadInterval, TimeSpan.FromSeconds(5), hold.Token);
             var pinging = held.Select((c, i) => c.PingLoopAsync(options.PingInterval, i, hold.Token)).ToList();
             var broadcasting = BroadcastLoopAsync(held, options.BroadcastInterval, hold.Token);
             await Task.WhenAll(pinging.Append(editing).Append(broadcasting));
@@ -47,12 +47,10 @@ public static class HeldLoadHarness
 
             // Everything sent is owed an answer: wait for the last pongs and relays, and for the last edit to apply.
             var drained = await UntilAsync(() => ledger.AwaitingPong == 0 && ledger.MissingRelays == 0, TimeSpan.FromSeconds(20), ct);
-            await UntilAsync(() => server.Output.Counted("reloads") - reloadsBefore >= editor.Edits, TimeSpan.FromSeconds(5), ct);
-            var reloads = server.Output.Counted("reloads") - reloadsBefore;
 
             progress("leaving");
             await Task.WhenAll(held.Select(c => c.LeaveAsync()));
-            var stillOpen = await ServerSockets.SettleAsync(server.Port, TimeSpan.FromSeconds(20), ct);
+            var (stillOpen, stillHeld) = await ServerSockets.SettleAsync(server.Pid, server.Port, baselineSockets, TimeSpan.FromSeconds(60), ct);
             var end = await sampler.StopAsync();
             var exited = server.HasExited;
 
@@ -70,14 +68,17 @@ public static class HeldLoadHarness
                 .Zero("held_connections_lost", ledger.ClosedUnexpectedly + ledger.Refusals + ledger.SendFailures)
                 .Info("messages", ledger.PingsSent + ledger.BroadcastsSent, string.Create(CultureInfo.InvariantCulture,
                     $"{ledger.PingsSent:N0} pings ({ledger.Pongs:N0} pongs), {ledger.BroadcastsSent} broadcasts ({ledger.Relays:N0} relays) in {options.Hold.TotalSeconds:F0} s"))
-                .Target("reloads_applied", reloads, $"{reloads} of {editor.Edits} edits", $"{editor.Edits} (every edit)", reloads == editor.Edits && editor.Edits > 0)
+                .Target("reloads_applied", editor.Applied, $"{editor.Applied} of {editor.Edits} edits (each written in place, one a second)",
+                    $"{editor.Edits} (every edit in force within 5 s)", editor.Applied == editor.Edits && editor.Edits > 0)
+                .Info("reload_latency", editor.Latency.P99Ms, $"{editor.Latency} from writing the file to the server's policy_reloaded line")
                 .Info("rss_mib", ProcessStats.Mib(sampler.PeakRssBytes), string.Create(CultureInfo.InvariantCulture,
                     $"idle {ProcessStats.Mib(sampler.Start.RssBytes):F0}, connected {ProcessStats.Mib(connected.RssBytes):F0}, after the hold {ProcessStats.Mib(heldRss.RssBytes):F0}, peak {ProcessStats.Mib(sampler.PeakRssBytes):F0}, after leaving {ProcessStats.Mib(end.RssBytes):F0} MiB"))
                 .Info("rss_per_connection_kib", perConnectionKib, $"{perConnectionKib:F1} KiB (connected - idle) / connections")
                 .Zero("server_connections_left_open", stillOpen)
+                .Zero("server_sockets_not_released", stillHeld)
                 .Info("open_files", end.OpenFiles, $"start {sampler.Start.OpenFiles}, peak {sampler.PeakOpenFiles}, end {end.OpenFiles}")
                 .Info("drained", drained ? 1 : 0, drained ? "every answer arrived within 20 s of the hold's end" : "answers still missing 20 s after the hold");
-            foreach (var failure in failures.Take(10).Concat(ledger.Details))
+            foreach (var failure in failures.Take(10).Concat(ledger.Details).Concat(editor.Misses.Take(10)))
             {
                 report.Note(failure);
             }

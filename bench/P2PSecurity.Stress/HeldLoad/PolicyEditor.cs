@@ -6,11 +6,23 @@ namespace P2PSecurity.Stress.HeldLoad;
 /// <summary>
 /// Edits the held-load .env on a schedule, each time a real change the server must apply: the block list names a
 /// different documentation address (never a harness client) and the message limit alternates between two values
-/// that both leave the harness's traffic under the limit. Each edit is written in place, as an editor would.
+/// that both leave the harness's traffic under the limit. Each edit is written in place, as an editor would, and
+/// the editor waits for the server to announce the new revision before the next tick, timing how long that took.
 /// </summary>
 internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
 {
+    private readonly List<TimeSpan> _latencies = [];
+    private readonly List<string> _misses = [];
+
     public int Edits { get; private set; }
+
+    /// <summary>Edits whose revision the server announced within the bound.</summary>
+    public int Applied => _latencies.Count;
+
+    /// <summary>From writing the file to the server's <c>policy_reloaded</c> line.</summary>
+    public LatencySummary Latency => LatencySummary.Of(_latencies);
+
+    public IReadOnlyList<string> Misses => _misses;
 
     /// <summary>The policy at revision <paramref name="edit"/>.</summary>
     public string Env(int edit) => new HarnessEnv()
@@ -23,8 +35,11 @@ internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
 
     public void WriteInitial() => folder.WriteEnv(Env(0));
 
-    /// <summary>Edits once per <paramref name="interval"/> until <paramref name="stop"/>.</summary>
-    public async Task RunAsync(TimeSpan interval, CancellationToken stop)
+    /// <summary>
+    /// Edits once per <paramref name="interval"/> until <paramref name="stop"/>; after each edit, waits up to
+    /// <paramref name="bound"/> for the server to put it in force (revision <paramref name="revision"/> + 1, + 2, ...).
+    /// </summary>
+    public async Task RunAsync(ServerUnderTest server, long revision, TimeSpan interval, TimeSpan bound, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(interval);
         try
@@ -32,6 +47,18 @@ internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
             while (await timer.WaitForNextTickAsync(stop))
             {
                 folder.WriteEnv(Env(++Edits));
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                try
+                {
+                    await server.WaitForOutputAsync($"policy_reloaded revision={revision + 1} ", bound);
+                    revision++;
+                    _latencies.Add(clock.Elapsed);
+                }
+                catch (HarnessException)
+                {
+                    _misses.Add($"edit {Edits} was not in force {bound.TotalSeconds:0} s after it was written (expected revision {revision + 1})");
+                    revision = server.Output.Collected("policy").Select(Revision).DefaultIfEmpty(revision).Max();
+                }
             }
         }
         catch (OperationCanceledException)
@@ -40,4 +67,9 @@ internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
             return;
         }
     }
+
+    private static long Revision(string line) =>
+        System.Text.RegularExpressions.Regex.Match(line, @"policy_reloaded revision=(\d+)") is { Success: true } m
+            ? long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 }

@@ -41,15 +41,48 @@ public static class ServerSockets
         return count;
     }
 
-    /// <summary>Waits (polling: the kernel's tables raise no event) until the server holds no connection, or the bound passes.</summary>
-    public static async Task<int> SettleAsync(int port, TimeSpan bound, CancellationToken ct)
+    /// <summary>
+    /// Sockets the process holds (descriptors that are sockets). After a peer's reset the kernel drops the connection
+    /// from its tables at once, but the server holds the socket until it has read the reset and closed it: so both
+    /// this and <see cref="OpenConnections"/> must come back down before the server has let go of everything.
+    /// </summary>
+    public static int SocketDescriptors(int pid)
+    {
+        var count = 0;
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true)
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // Closed between the listing and the look: not held any more.
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Waits (polling: the kernel's tables raise no event) until the server holds no connection on
+    /// <paramref name="port"/> and no more sockets than <paramref name="baselineSockets"/>, or the bound passes.
+    /// Returns what was still held then.
+    /// </summary>
+    public static async Task<(int Connections, int ExtraSockets)> SettleAsync(int pid, int port, int baselineSockets, TimeSpan bound, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int open;
-        while ((open = OpenConnections(port)) > 0 && clock.Elapsed < bound)
+        while (true)
         {
-            await Task.Delay(50, ct);
+            var connections = OpenConnections(port);
+            var extra = Math.Max(0, SocketDescriptors(pid) - baselineSockets);
+            if ((connections == 0 && extra == 0) || clock.Elapsed > bound)
+            {
+                return (connections, extra);
+            }
+            await Task.Delay(100, ct);
         }
-        return open;
     }
 }

@@ -96,6 +96,10 @@ public sealed class ServerUnderTest : IAsyncDisposable
 
     public ProcessStats Stats() => ProcessStats.Read(Pid);
 
+    /// <summary>Waits for a console line matching <paramref name="pattern"/>; throws <see cref="HarnessException"/> after the timeout.</summary>
+    public Task<System.Text.RegularExpressions.Match> WaitForOutputAsync(string pattern, TimeSpan timeout) =>
+        Output.WaitForLineAsync(pattern, timeout, _exited.Task);
+
     /// <summary>Asks the server to stop (SIGTERM: goodbyes, log flushed) and waits; kills it past the bound. Returns the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan bound)
     {

@@ -97,17 +97,3 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, TimeS
         return await RawSocket.WaitForCloseAsync(socket, bound, ct);
     }
 }
-
-/// <summary>How a slow client ended.</summary>
-public enum SlowResult
-{
-    Closed,
-    LeftOpen,
-    ConnectFailed,
-}
-
-/// <summary>
-/// One slow client's end: when the server closed it, counted from its TCP connect, and for a client that completed
-/// TLS, when that was (the server had certainly accepted it by then).
-/// </summary>
-public readonly record struct SlowOutcome(SlowKind Kind, SlowResult Result, TimeSpan Elapsed, string? Detail, TimeSpan? TlsDone = null);

@@ -34,6 +34,7 @@ public static class SlowClientsHarness
         await using var server = await ServerUnderTest.StartAsync(folder, serverDll);
         var probe = new AllowedNodeProbe(server.EndPoint, probeIdentity, new AddressPool(201));
         var idle = await probe.MeasureAsync(20, ct, warmUp: 5);
+        var baselineSockets = ServerSockets.SocketDescriptors(server.Pid);
         await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(100));
 
         progress($"opening {count:N0} slow clients (HANDSHAKE_TIMEOUT {timeout.TotalMilliseconds:F0} ms)");
@@ -46,7 +47,7 @@ public static class SlowClientsHarness
             () => client.RunAsync(kinds[i % kinds.Count], addresses.Next(), opening, ct), ct)));
         await done.CancelAsync();
         var during = await probing;
-        var stillOpen = await ServerSockets.SettleAsync(server.Port, TimeSpan.FromSeconds(5), ct);
+        var (stillOpen, stillHeld) = await ServerSockets.SettleAsync(server.Pid, server.Port, baselineSockets, TimeSpan.FromSeconds(15), ct);
         var end = await sampler.StopAsync();
 
         var closed = outcomes.Where(o => o.Result == SlowResult.Closed).ToList();
@@ -69,6 +70,7 @@ public static class SlowClientsHarness
             .Info("handshake_latency_during", during.Latency.P99Ms, during.Latency.ToString())
             .Info("server_open_files", sampler.PeakOpenFiles, $"start {sampler.Start.OpenFiles}, peak {sampler.PeakOpenFiles}, end {end.OpenFiles}")
             .Zero("server_connections_left_open", stillOpen)
+            .Zero("server_sockets_not_released", stillHeld)
             .Info("rss_mib", ProcessStats.Mib(sampler.PeakRssBytes), $"start {ProcessStats.Mib(sampler.Start.RssBytes):F0}, peak {ProcessStats.Mib(sampler.PeakRssBytes):F0}, end {ProcessStats.Mib(end.RssBytes):F0} MiB");
         foreach (var kind in kinds)
         {

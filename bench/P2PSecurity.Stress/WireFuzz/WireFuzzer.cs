@@ -35,6 +35,7 @@ public static class WireFuzzer
         progress($"server pid {server.Pid} on port {server.Port}; {options.IdleProbes} idle handshakes");
         var idle = await probe.MeasureAsync(options.IdleProbes, ct, warmUp: 5);
 
+        var baselineSockets = ServerSockets.SocketDescriptors(server.Pid);
         await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(100));
         var context = new HostileContext(server.EndPoint, stranger, fuzzer, MaxFrameSize, options.HandshakeTimeout + TimeSpan.FromSeconds(3));
         var tally = new HostileTally();
@@ -63,7 +64,7 @@ public static class WireFuzzer
         var storm = await probing;
 
         // Every hostile connection is over on the client side; the server must have let go of every one of them.
-        var stillOpen = await ServerSockets.SettleAsync(server.Port, context.Bound, ct);
+        var (stillOpen, stillHeld) = await ServerSockets.SettleAsync(server.Pid, server.Port, baselineSockets, context.Bound + TimeSpan.FromSeconds(10), ct);
         var after = await probe.MeasureAsync(5, ct);
         var end = await sampler.StopAsync();
         var start = sampler.Start;
@@ -91,6 +92,7 @@ public static class WireFuzzer
                 $"<= start + {options.RssBudgetMib} MiB", sampler.PeakRssBytes <= start.RssBytes + (options.RssBudgetMib * 1024L * 1024L))
             .Info("rss_end_mib", ProcessStats.Mib(end.RssBytes), $"{ProcessStats.Mib(end.RssBytes):F0} MiB")
             .Zero("server_connections_left_open", stillOpen)
+            .Zero("server_sockets_not_released", stillHeld)
             .Info("open_files", end.OpenFiles, $"start {start.OpenFiles}, peak {sampler.PeakOpenFiles}, end {end.OpenFiles}")
             .Info("security_log_lines", logLines.Count, $"{logLines.Count:N0}: {LogComposition.Describe(logLines)}");
         foreach (var line in tally.PerKind())
