@@ -1,3 +1,4 @@
+using P2PSecurity.Core.Security;
 using P2PSecurity.Core.Protocol;
 
 namespace P2PSecurity.Stress.Wire;
