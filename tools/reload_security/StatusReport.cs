@@ -49,7 +49,7 @@ internal sealed class StatusReport(ToolContext context)
         var l = s.Limits;
         o.WriteLine(string.Create(inv,
             $"limits       {l.MaxConnectionsPerIp} connections per IP, connections {l.ConnectionRateLimit}, messages {l.MessageRateLimit}, " +
-            $"handshake {l.HandshakeTimeoutSeconds:0.###} s, frames <= {l.MaxFrameSize:N0} bytes"));
+            $"handshake {l.HandshakeTimeoutSeconds:0.###} s, frames <= {l.MaxFrameSize:N0} bytes within {l.FrameTimeoutSeconds:0.###} s"));
         o.WriteLine($"switches     node authentication {(l.RequireNodeAuthentication ? "required" : "optional")}, network key {(l.NetworkKeySet ? "set" : "off")}, " +
                     $"signing {(l.EnableMessageSigning ? "on" : "off")}{(l.RejectUnsignedMessages ? " (unsigned rejected)" : string.Empty)}, " +
                     $"evict on policy change {(l.EvictOnPolicyChange ? "on" : "off")}");

@@ -48,7 +48,7 @@ internal sealed class BareTlsServer : IBenchServer
 
     private void InitChannel(IChannel channel) => channel.Pipeline
         .AddLast(new TlsHandler(stream => new NodeSslStream(stream, TlsOptions()), _settings))
-        .AddLast(new FrameDecoder(() => SecurityPolicy.Defaults.MaxFrameSize))
+        .AddLast(new FrameDecoder(() => SecurityPolicy.Defaults.MaxFrameSize, () => SecurityPolicy.Defaults.FrameTimeout))
         .AddLast(new LengthFieldPrepender(ProtocolConstants.LengthPrefixSize))
         .AddLast(new MessageCodecHandler())
         .AddLast(new BareNodeHandler(_identity.NodeKey, _counters));

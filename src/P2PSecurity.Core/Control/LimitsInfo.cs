@@ -19,6 +19,8 @@ public sealed class LimitsInfo
 
     public int MaxFrameSize { get; set; }
 
+    public double FrameTimeoutSeconds { get; set; }
+
     public bool EnableMessageSigning { get; set; }
 
     public bool RejectUnsignedMessages { get; set; }

@@ -49,6 +49,7 @@ public static class PolicyDiff
         Scalar(PolicyKeys.ListenAddress, before.ListenAddress, after.ListenAddress);
         Scalar(PolicyKeys.HandshakeTimeout, before.HandshakeTimeout, after.HandshakeTimeout);
         Scalar(PolicyKeys.MaxFrameSize, before.MaxFrameSize, after.MaxFrameSize);
+        Scalar(PolicyKeys.FrameTimeout, before.FrameTimeout, after.FrameTimeout);
         Scalar(PolicyKeys.NodeIdentityFile, before.NodeIdentityFile, after.NodeIdentityFile);
         Scalar(PolicyKeys.EvictOnPolicyChange, before.EvictOnPolicyChange, after.EvictOnPolicyChange);
         Scalar(PolicyKeys.ControlSocket, before.ControlSocket, after.ControlSocket);

@@ -22,6 +22,7 @@ public static class PolicyKeys
     public const string ListenAddress = "LISTEN_ADDRESS";
     public const string HandshakeTimeout = "HANDSHAKE_TIMEOUT";
     public const string MaxFrameSize = "MAX_FRAME_SIZE";
+    public const string FrameTimeout = "FRAME_TIMEOUT";
     public const string NodeIdentityFile = "NODE_IDENTITY_FILE";
     public const string EvictOnPolicyChange = "EVICT_ON_POLICY_CHANGE";
     public const string ControlSocket = "CONTROL_SOCKET";
@@ -33,7 +34,7 @@ public static class PolicyKeys
         EnableSecurity, RequireNodeAuthentication, NetworkSecretKey, MaxConnectionsPerIp, ConnectionRateLimit,
         MessageRateLimit, AllowedNodeKeys, BlockedNodeKeys, BlockedIpAddresses, EnableMessageSigning,
         RejectUnsignedMessages, LogSecurityEvents, SecurityLogFile, Port, ListenAddress, HandshakeTimeout,
-        MaxFrameSize, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
+        MaxFrameSize, FrameTimeout, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>

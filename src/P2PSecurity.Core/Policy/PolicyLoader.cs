@@ -84,6 +84,7 @@ public static class PolicyLoader
             ListenAddress = reader.ListenAddress(PolicyKeys.ListenAddress, defaults.ListenAddress),
             HandshakeTimeout = reader.Duration(PolicyKeys.HandshakeTimeout, defaults.HandshakeTimeout),
             MaxFrameSize = reader.Size(PolicyKeys.MaxFrameSize, defaults.MaxFrameSize),
+            FrameTimeout = reader.Duration(PolicyKeys.FrameTimeout, defaults.FrameTimeout),
             NodeIdentityFile = reader.Path(PolicyKeys.NodeIdentityFile, defaults.NodeIdentityFile),
             EvictOnPolicyChange = reader.Bool(PolicyKeys.EvictOnPolicyChange, defaults.EvictOnPolicyChange),
             ControlSocket = reader.Path(PolicyKeys.ControlSocket, defaults.ControlSocket),

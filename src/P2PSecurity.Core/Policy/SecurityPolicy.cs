@@ -46,6 +46,9 @@ public sealed record SecurityPolicy
 
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxFrameSize { get; init; } = 1024 * 1024;
+
+    /// <summary>How long a peer may take to finish a frame once its first byte arrived (before and after the welcome).</summary>
+    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public string NodeIdentityFile { get; init; } = "node_identity.pem";
     public bool EvictOnPolicyChange { get; init; } = true;
     public string ControlSocket { get; init; } = "p2psecurity.sock";

@@ -51,6 +51,7 @@ internal static class StatusBuilder
                 MessageRateLimit = policy.MessageRateLimit.ToString(),
                 HandshakeTimeoutSeconds = policy.HandshakeTimeout.TotalSeconds,
                 MaxFrameSize = policy.MaxFrameSize,
+                FrameTimeoutSeconds = policy.FrameTimeout.TotalSeconds,
                 EnableMessageSigning = policy.EnableMessageSigning,
                 RejectUnsignedMessages = policy.RejectUnsignedMessages,
                 EvictOnPolicyChange = policy.EvictOnPolicyChange,

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using DotNetty.Buffers;
 using DotNetty.Codecs;
+using DotNetty.Common.Concurrency;
 using DotNetty.Transport.Channels;
 using P2PSecurity.Core.Protocol;
 
@@ -11,9 +13,53 @@ namespace P2PSecurity.Server.Pipeline;
 /// passes a <see cref="ProtocolFault"/> up and every later byte is discarded, so the peer cannot make the server
 /// allocate what it declares.
 /// </summary>
-internal sealed class FrameDecoder(Func<int> maxFrameSize) : ByteToMessageDecoder
+/// <remarks>
+/// A frame must also arrive whole within <c>FRAME_TIMEOUT</c> of its first byte: otherwise a peer (even a welcomed
+/// one, which no handshake deadline covers any more) could declare a large frame and send it a byte at a time,
+/// holding up to <c>MAX_FRAME_SIZE</c> of buffer for as long as it likes. One timer at most is outstanding per
+/// connection, and only while a frame is incomplete; reads that keep completing frames only move a timestamp.
+/// </remarks>
+internal sealed class FrameDecoder(Func<int> maxFrameSize, Func<TimeSpan> frameTimeout, TimeProvider? time = null) : ByteToMessageDecoder
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private bool _failed;
+    private bool _completedFrame;
+    private long _partialSince;
+    private IScheduledTask? _timer;
+
+    public override void ChannelRead(IChannelHandlerContext context, object message)
+    {
+        _completedFrame = false;
+        var wasPartial = InternalBuffer.IsReadable();
+        base.ChannelRead(context, message);
+        if (_failed)
+        {
+            return;
+        }
+        if (!InternalBuffer.IsReadable())
+        {
+            return; // nothing pending: a timer still outstanding finds that and stops
+        }
+        if (!wasPartial || _completedFrame)
+        {
+            _partialSince = _time.GetTimestamp(); // a new frame started in this read
+        }
+        _timer ??= context.Executor.Schedule(() => CheckDeadline(context), frameTimeout());
+    }
+
+    public override void HandlerRemoved(IChannelHandlerContext context)
+    {
+        _timer?.Cancel();
+        _timer = null;
+        base.HandlerRemoved(context);
+    }
+
+    public override void ChannelInactive(IChannelHandlerContext context)
+    {
+        _timer?.Cancel();
+        _timer = null;
+        base.ChannelInactive(context);
+    }
 
     protected override void Decode(IChannelHandlerContext context, IByteBuffer input, List<object> output)
     {
@@ -30,9 +76,7 @@ internal sealed class FrameDecoder(Func<int> maxFrameSize) : ByteToMessageDecode
         var max = maxFrameSize();
         if (length == 0 || length > (uint)max)
         {
-            _failed = true;
-            input.SkipBytes(input.ReadableBytes);
-            output.Add(new ProtocolFault($"declared frame length {length} is outside 1..{max}"));
+            Fail(input, output, $"declared frame length {length} is outside 1..{max}");
             return;
         }
         if (input.ReadableBytes < ProtocolConstants.LengthPrefixSize + length)
@@ -41,5 +85,36 @@ internal sealed class FrameDecoder(Func<int> maxFrameSize) : ByteToMessageDecode
         }
         input.SkipBytes(ProtocolConstants.LengthPrefixSize);
         output.Add(input.ReadRetainedSlice((int)length));
+        _completedFrame = true;
+    }
+
+    private void CheckDeadline(IChannelHandlerContext context)
+    {
+        _timer = null;
+        if (_failed || !context.Channel.Active || !InternalBuffer.IsReadable())
+        {
+            return;
+        }
+        var timeout = frameTimeout();
+        var waited = _time.GetElapsedTime(_partialSince);
+        if (waited < timeout)
+        {
+            _timer = context.Executor.Schedule(() => CheckDeadline(context), timeout - waited);
+            return;
+        }
+        var pending = InternalBuffer.ReadableBytes;
+        var fault = new List<object>(1);
+        Fail(InternalBuffer, fault, $"frame not completed within {timeout.TotalSeconds:0.###} s ({pending} bytes of it received)");
+        context.FireChannelRead(fault[0]);
+        context.FireChannelReadComplete();
+    }
+
+    private void Fail(IByteBuffer input, List<object> output, string why)
+    {
+        _failed = true;
+        _timer?.Cancel();
+        _timer = null;
+        input.SkipBytes(input.ReadableBytes);
+        output.Add(new ProtocolFault(why));
     }
 }

@@ -30,7 +30,7 @@ internal sealed class InboundChannelInitializer(PipelineServices services) : Cha
                 _ => ServerLog.HandshakeTimedOut(services.Logger, address), services.Time, channel.GetAttribute(ChannelAttributes.AcceptedAt).Get()))
             .AddLast(PipelineNames.Tls, services.Tls.CreateServer(peer))
             .AddLast(PipelineNames.Eviction, new EvictionHandler(slot, manager))
-            .AddLast(PipelineNames.FrameDecoder, new FrameDecoder(() => manager.Policy.MaxFrameSize))
+            .AddLast(PipelineNames.FrameDecoder, new FrameDecoder(() => manager.Policy.MaxFrameSize, () => manager.Policy.FrameTimeout, services.Time))
             .AddLast(PipelineNames.FramePrepender, new LengthFieldPrepender(ProtocolConstants.LengthPrefixSize))
             .AddLast(PipelineNames.MessageCodec, new MessageCodecHandler())
             .AddLast(PipelineNames.Handshake, new ServerHandshakeHandler(services, slot, peer));

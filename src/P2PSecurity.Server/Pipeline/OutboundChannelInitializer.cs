@@ -21,7 +21,7 @@ internal sealed class OutboundChannelInitializer(PipelineServices services, Conn
                 _ => ServerLog.HandshakeTimedOut(services.Logger, address)))
             .AddLast(PipelineNames.Tls, services.Tls.CreateClient(peer))
             .AddLast(PipelineNames.Eviction, new EvictionHandler(slot, manager))
-            .AddLast(PipelineNames.FrameDecoder, new FrameDecoder(() => manager.Policy.MaxFrameSize))
+            .AddLast(PipelineNames.FrameDecoder, new FrameDecoder(() => manager.Policy.MaxFrameSize, () => manager.Policy.FrameTimeout, services.Time))
             .AddLast(PipelineNames.FramePrepender, new LengthFieldPrepender(ProtocolConstants.LengthPrefixSize))
             .AddLast(PipelineNames.MessageCodec, new MessageCodecHandler())
             .AddLast(PipelineNames.Handshake, new ClientHandshakeHandler(services, slot, peer, pinned, completed));

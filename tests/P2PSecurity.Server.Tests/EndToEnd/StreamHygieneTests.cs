@@ -72,6 +72,47 @@ public sealed class StreamHygieneTests : IDisposable
     }
 
     [Fact]
+    public async Task Framing_WelcomedNodeStallsInTheMiddleOfAFrame_RefusedAfterFrameTimeoutAndSlotReleased()
+    {
+        using var node = TestIdentities.Create();
+        await using var server = await TestServer.StartAsync(_folder, "FRAME_TIMEOUT=1s\nMAX_FRAME_SIZE=1MiB\n");
+        await using var client = await server.ConnectWelcomedAsync(node);
+        // Declares 512 KiB and sends 64 KiB of it: the server would hold the buffer for as long as the peer waits.
+        var start = new byte[4 + (64 * 1024)];
+        BinaryPrimitives.WriteUInt32BigEndian(start, 512 * 1024);
+        start[4] = (byte)MessageType.Ping;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await client.SendRawAsync(start, TestContext.Current.CancellationToken);
+
+        var refusal = await client.ReceiveAsync<RefusalMessage>();
+        Assert.Equal(DenyReason.ProtocolViolation, refusal.Reason);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"refused after {clock.Elapsed}, before FRAME_TIMEOUT");
+        Assert.Null(await client.ReceiveWithinAsync());
+        await Wait.UntilAsync(() => server.Manager.LiveConnections.Count == 0, "the slot to be released");
+    }
+
+    [Fact]
+    public async Task Framing_FrameSentSlowlyButWithinFrameTimeout_IsAnswered()
+    {
+        using var node = TestIdentities.Create();
+        await using var server = await TestServer.StartAsync(_folder, "FRAME_TIMEOUT=2s\n");
+        await using var client = await server.ConnectWelcomedAsync(node);
+        var frame = new byte[4 + 4];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, 4);
+        frame[4] = (byte)MessageType.Ping;
+
+        // Three pieces, 400 ms apart: slow, but whole well within the 2 s.
+        foreach (var (offset, count) in new[] { (0, 3), (3, 3), (6, 2) })
+        {
+            await client.SendRawAsync(frame.AsMemory(offset, count), TestContext.Current.CancellationToken);
+            await Task.Delay(400, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(3, (await client.ReceiveAsync<PongMessage>()).Data.Length);
+    }
+
+    [Fact]
     public async Task Framing_FrameAtTheLimit_IsAccepted()
     {
         using var node = TestIdentities.Create();

@@ -1,5 +1,6 @@
 using DotNetty.Buffers;
 using DotNetty.Transport.Channels.Embedded;
+using Microsoft.Extensions.Time.Testing;
 using P2PSecurity.Server.Pipeline;
 
 namespace P2PSecurity.Server.Tests.Pipeline;
@@ -8,6 +9,8 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 public sealed class FrameDecoderTests
 {
     private const int Max = 1024;
+    private static readonly TimeSpan Patient = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);
 
     [Theory]
     [InlineData(0x7FFF_FFFFu)]
@@ -15,7 +18,7 @@ public sealed class FrameDecoderTests
     [InlineData(0u)]
     public void Decode_DeclaredLengthOutOfRange_FaultsOnThePrefixAloneAndDiscardsTheRest(uint declared)
     {
-        var channel = new EmbeddedChannel(new FrameDecoder(() => Max));
+        var channel = new EmbeddedChannel(new FrameDecoder(() => Max, () => Patient));
 
         channel.WriteInbound(Unpooled.Buffer(4).WriteInt((int)declared));
         var fault = channel.ReadInbound<ProtocolFault>();
@@ -30,7 +33,7 @@ public sealed class FrameDecoderTests
     [Fact]
     public void Decode_FrameSplitAcrossReads_IsAssembled()
     {
-        var channel = new EmbeddedChannel(new FrameDecoder(() => Max));
+        var channel = new EmbeddedChannel(new FrameDecoder(() => Max, () => Patient));
 
         channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 3, 0x10 }));
         Assert.Null(channel.ReadInbound<object>());
@@ -45,7 +48,7 @@ public sealed class FrameDecoderTests
     [Fact]
     public void Decode_TwoFramesInOneRead_GivesBoth()
     {
-        var channel = new EmbeddedChannel(new FrameDecoder(() => Max));
+        var channel = new EmbeddedChannel(new FrameDecoder(() => Max, () => Patient));
 
         channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 1, 0x10, 0, 0, 0, 2, 0x11, 5 }));
 
@@ -62,7 +65,7 @@ public sealed class FrameDecoderTests
     public void Decode_MaximumChangedByReload_AppliesToTheNextFrame()
     {
         var max = Max;
-        var channel = new EmbeddedChannel(new FrameDecoder(() => max));
+        var channel = new EmbeddedChannel(new FrameDecoder(() => max, () => Patient));
         channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 2, 0x10, 1 }));
         channel.ReadInbound<IByteBuffer>().Release();
 
@@ -71,6 +74,72 @@ public sealed class FrameDecoderTests
 
         Assert.NotNull(channel.ReadInbound<ProtocolFault>());
         channel.FinishAndReleaseAll();
+    }
+
+    [Fact]
+    public void FrameTimeout_FrameStartedAndNotFinished_FaultsNamingTheTimeoutAndDiscardsLaterBytes()
+    {
+        var time = new FakeTimeProvider();
+        var channel = new EmbeddedChannel(new FrameDecoder(() => Max, () => Short, time));
+        channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 100, 0x10, 1, 2 }));
+
+        time.Advance(Short);
+        RunTimerAfter(channel, Short);
+        var fault = channel.ReadInbound<ProtocolFault>();
+        channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 1, 0x10 }));
+
+        Assert.NotNull(fault);
+        Assert.Contains("not completed within 0.2 s (7 bytes", fault.Detail, StringComparison.Ordinal);
+        Assert.Null(channel.ReadInbound<object>());
+        channel.FinishAndReleaseAll();
+    }
+
+    [Fact]
+    public void FrameTimeout_SlowFrameStillInsideItsTime_IsNotFaultedAndIsDelivered()
+    {
+        var time = new FakeTimeProvider();
+        var channel = new EmbeddedChannel(new FrameDecoder(() => Max, () => Short, time));
+        channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 3, 0x10 }));
+
+        time.Advance(Short / 2);
+        RunTimerAfter(channel, Short);
+        Assert.Null(channel.ReadInbound<object>());
+        channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 7, 8 }));
+
+        var frame = channel.ReadInbound<IByteBuffer>();
+        Assert.Equal(new byte[] { 0x10, 7, 8 }, Bytes(frame));
+        frame.Release();
+        channel.FinishAndReleaseAll();
+    }
+
+    [Fact]
+    public void FrameTimeout_CountsFromTheFramesFirstByte_NotFromAnEarlierCompletedFrame()
+    {
+        var time = new FakeTimeProvider();
+        var channel = new EmbeddedChannel(new FrameDecoder(() => Max, () => Short, time));
+        // One whole frame and the start of the next in one read; the timer starts for the second.
+        channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 1, 0x10, 0, 0, 0, 3, 0x11 }));
+        channel.ReadInbound<IByteBuffer>().Release();
+        time.Advance(Short * 0.75);
+        // The second frame completes and a third starts: its time begins now, not at the first read.
+        channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 1, 2, 0, 0, 0, 2 }));
+        channel.ReadInbound<IByteBuffer>().Release();
+
+        time.Advance(Short * 0.75);
+        RunTimerAfter(channel, Short);
+        Assert.Null(channel.ReadInbound<object>());
+
+        time.Advance(Short);
+        RunTimerAfter(channel, Short);
+        Assert.NotNull(channel.ReadInbound<ProtocolFault>());
+        channel.FinishAndReleaseAll();
+    }
+
+    /// <summary>The embedded loop runs scheduled tasks on the real clock; wait until the timer is due, then run it.</summary>
+    private static void RunTimerAfter(EmbeddedChannel channel, TimeSpan due)
+    {
+        Thread.Sleep(due + TimeSpan.FromMilliseconds(50));
+        channel.RunScheduledPendingTasks();
     }
 
     private static byte[] Bytes(IByteBuffer buffer)
