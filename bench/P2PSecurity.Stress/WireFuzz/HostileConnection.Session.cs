@@ -29,12 +29,11 @@ internal sealed partial class HostileConnection
             case HostileKind.SessionTruncatedThenClose:
                 await tls.WriteAsync(TruncatedFrame(), ct);
                 return HostileOutcome.ClientLeft;
-            case HostileKind.SessionGarbage when StartsPartialFrame(garbage):
-                // Random bytes that declare a valid frame longer than themselves are a slow frame, which the protocol
-                // lets a welcomed node send (there is no frame deadline in a session): the client leaves, as in
-                // SessionTruncatedThenClose.
-                await tls.WriteAsync(garbage, ct);
-                return HostileOutcome.ClientLeft;
+            case HostileKind.SessionTruncatedThenSilent:
+                // A frame started and never finished: FRAME_TIMEOUT closes it. (Random session garbage that happens to
+                // declare a valid length longer than itself is the same case.)
+                await tls.WriteAsync(TruncatedFrame(), ct);
+                break;
             case HostileKind.SessionGarbage:
                 await tls.WriteAsync(garbage, ct);
                 break;
@@ -54,10 +53,6 @@ internal sealed partial class HostileConnection
         }
         return HostileOutcome.FromClose(await RawSocket.WaitForCloseAsync(tls.Tls, context.Bound, ct), kind.ToString());
     }
-
-    private bool StartsPartialFrame(byte[] bytes) =>
-        bytes.Length >= 4 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) is var declared &&
-        declared >= 1 && declared <= context.MaxFrameSize && declared > bytes.Length - 4;
 
     private byte[] HandshakeMessageInSession() => Frames.Of(random.Next(3) switch
     {

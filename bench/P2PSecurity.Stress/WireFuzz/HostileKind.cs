@@ -28,5 +28,6 @@ public enum HostileKind
     SessionHandshakeMessage,
     SessionMalformedBroadcast,
     SessionTruncatedThenClose,
+    SessionTruncatedThenSilent,
     SessionMessageFlood,
 }

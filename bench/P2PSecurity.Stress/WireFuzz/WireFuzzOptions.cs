@@ -13,6 +13,9 @@ public sealed class WireFuzzOptions
     /// <summary>HANDSHAKE_TIMEOUT of the harness .env: silent and truncated clients are closed after it.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>FRAME_TIMEOUT of the harness .env: a session that stops in the middle of a frame is closed after it.</summary>
+    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Welcomes measured one after another before the storm.</summary>
     public int IdleProbes { get; init; } = 30;
 

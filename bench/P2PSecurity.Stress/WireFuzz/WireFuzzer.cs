@@ -26,6 +26,7 @@ public static class WireFuzzer
             .Set(PolicyKeys.AllowedNodeKeys, $"{probeIdentity.NodeKey},{fuzzer.NodeKey}")
             .Set(PolicyKeys.HandshakeTimeout, $"{options.HandshakeTimeout.TotalMilliseconds:F0}ms")
             .Set(PolicyKeys.MaxFrameSize, MaxFrameSize)
+            .Set(PolicyKeys.FrameTimeout, $"{options.FrameTimeout.TotalMilliseconds:F0}ms")
             .Set(PolicyKeys.MaxConnectionsPerIp, 5)
             .Set(PolicyKeys.ConnectionRateLimit, "60/min")
             .Set(PolicyKeys.MessageRateLimit, "100/s")
@@ -37,7 +38,7 @@ public static class WireFuzzer
 
         var baselineSockets = ServerSockets.SocketDescriptors(server.Pid);
         await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(100));
-        var context = new HostileContext(server.EndPoint, stranger, fuzzer, MaxFrameSize, options.HandshakeTimeout + TimeSpan.FromSeconds(3));
+        var context = new HostileContext(server.EndPoint, stranger, fuzzer, MaxFrameSize, TimeSpan.FromTicks(Math.Max(options.HandshakeTimeout.Ticks, options.FrameTimeout.Ticks)) + TimeSpan.FromSeconds(3));
         var tally = new HostileTally();
         var clock = Stopwatch.StartNew();
         using var stormOver = new CancellationTokenSource();
