@@ -1,4 +1,5 @@
 using P2PSecurity.Stress.Cli;
+using P2PSecurity.Stress.EditCrash;
 using P2PSecurity.Stress.Flood;
 using P2PSecurity.Stress.HeldLoad;
 using P2PSecurity.Stress.Impersonation;
@@ -16,7 +17,8 @@ const string Usage = """
       slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent) [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
       impersonation  [--server DLL]
-      edit-crash     [--runs 100] [--seed 1]   (manage_trusted_nodes add x3 per run, one SIGKILLed)
+      edit-crash     [--runs 100] [--lifetime-runs 20] [--parallel 50] [--seed 1]
+                     (50 adds at once; then runs of 3 adds, one SIGKILLed during its write, or at any moment)
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
                      [--reload-interval-ms 1000]                     [--connect-concurrency 32] [--server DLL]
     The server under attack runs as its own process: dotnet p2psecurity-server.dll (next to this program unless --server).
@@ -49,15 +51,20 @@ try
         }
         case "edit-crash":
         {
-            a.RejectUnknown("--runs", "--seed");
-            var crash = await P2PSecurity.Stress.EditCrash.EditCrashHarness.RunAsync(
-                a.Number("--runs", 100), a.Number("--seed", 1, min: 0), P2PSecurity.Stress.EditCrash.EditCrashHarness.FindTool(), Progress);
+            a.RejectUnknown("--runs", "--lifetime-runs", "--parallel", "--seed");
+            var crash = await EditCrashHarness.RunAsync(new EditCrashOptions
+            {
+                Runs = a.Number("--runs", 100, min: 0),
+                LifetimeRuns = a.Number("--lifetime-runs", 20, min: 0),
+                Parallel = a.Number("--parallel", 50, min: 0, max: 500),
+                Seed = a.Number("--seed", 1, min: 0),
+            }, EditCrashHarness.FindTool(), Progress);
             Console.WriteLine(crash);
             foreach (var failure in crash.Failures)
             {
                 Console.WriteLine("  " + failure);
             }
-            return crash.Unparseable == 0 && crash.LostKeys == 0 && crash.LostComments == 0 ? 0 : 1;
+            return crash.Passed ? 0 : 1;
         }
         case "wire-fuzz":
             a.RejectUnknown("--count", "--concurrency", "--seed", "--server");
