@@ -34,6 +34,7 @@ public sealed partial class SecurityManager : IDisposable
     private long _nextSlotId;
     private long _fileReads;
     private long _racyWindowNs = PolicyFileWatch.DefaultRacyWindowNs;
+    private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
 
     private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time)
     {
@@ -172,6 +173,12 @@ public sealed partial class SecurityManager : IDisposable
     private ReloadResult ReloadLocked(string trigger, bool force)
     {
         var current = Policy;
+        if (!AwaitSettled(force, out var unsettled))
+        {
+            // Being rewritten in place: look again at the next check (the poll runs every 250 ms), read nothing now.
+            Volatile.Write(ref _watch, unsettled.AsPending());
+            return new ReloadResult(ReloadOutcome.Unchanged, current.Revision, [], [], 0, _time.GetUtcNow(), trigger);
+        }
         var (stamp, bytes, readError) = ReadStable(PolicyPath);
         Interlocked.Increment(ref _fileReads);
         var watch = NewWatch(stamp, _racyWindowNs);
@@ -292,6 +299,47 @@ public sealed partial class SecurityManager : IDisposable
                 return (before, bytes, null);
             }
         }
+    }
+
+    /// <summary>
+    /// True when the file is not in the middle of an in-place write (see <see cref="InPlaceWriteGuard"/>). An explicit
+    /// reload (<paramref name="wait"/>) waits for the write to settle, up to <see cref="MaxSettleWait"/>, and then reads
+    /// whatever is there; a check on a connection or the poll never waits: it returns false with the watch to publish.
+    /// </summary>
+    private bool AwaitSettled(bool wait, out PolicyFileWatch unsettled)
+    {
+        var settle = SettleWindow;
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var stamp = FileStamp.Read(PolicyPath);
+            var watch = NewWatch(stamp, _racyWindowNs);
+            var remaining = InPlaceWriteGuard.Remaining(stamp, Volatile.Read(ref _watch).Stamp, watch.ReadAtUnixNs, settle);
+            if (remaining <= TimeSpan.Zero || (wait && waited.Elapsed >= MaxSettleWait))
+            {
+                unsettled = watch;
+                return true;
+            }
+            if (!wait)
+            {
+                unsettled = watch;
+                return false;
+            }
+            Thread.Sleep(remaining + TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    /// <summary>An explicit reload of a file that keeps changing in place reads it after this long anyway.</summary>
+    private static readonly TimeSpan MaxSettleWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long content changed in place must have been still before it is read as final (see
+    /// <see cref="InPlaceWriteGuard"/>). Tests of other reload mechanics set it to zero; nothing else should change it.
+    /// </summary>
+    internal TimeSpan SettleWindow
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _settleTicks));
+        set => Interlocked.Exchange(ref _settleTicks, value.Ticks);
     }
 
     private static PolicyFileWatch NewWatch(FileStamp stamp, long racyWindowNs) =>

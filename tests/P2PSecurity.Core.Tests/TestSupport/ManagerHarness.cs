@@ -8,7 +8,12 @@ internal sealed class ManagerHarness : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public ManagerHarness(string? policyText)
+    /// <param name="policyText">The file's first content; null: no file.</param>
+    /// <param name="settle">
+    /// Keep the production wait for in-place writes to settle (InPlaceWriteTests). Off by default: these tests write
+    /// the file in place and check at once, to test what a reload reads, not when.
+    /// </param>
+    public ManagerHarness(string? policyText, bool settle = false)
     {
         PolicyPath = _dir.File(".env");
         if (policyText is not null)
@@ -16,6 +21,10 @@ internal sealed class ManagerHarness : IDisposable
             Write(policyText);
         }
         Manager = SecurityManager.Create(PolicyPath, Logger, Time);
+        if (!settle)
+        {
+            Manager.SettleWindow = TimeSpan.Zero;
+        }
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
