@@ -94,7 +94,7 @@ public sealed class LivePolicyTests : IDisposable
     }
 
     [Fact]
-    public async Task Reload_EditedFile_IsAppliedAtTheVeryNextConnection()
+    public async Task Reload_FileReplacedByRename_IsAppliedAtTheVeryNextConnection()
     {
         using var node = TestIdentities.Create();
         // No periodic check: only the accept gate's CheckConfigReload can notice the edit.
@@ -102,8 +102,27 @@ public sealed class LivePolicyTests : IDisposable
         await using var before = await server.ConnectWelcomedAsync(node, "127.0.0.16");
         var revision = server.Manager.Policy.Revision;
 
-        _folder.WriteEnv("BLOCKED_IP_ADDRESSES=127.0.0.16\n");
+        _folder.ReplaceEnv("BLOCKED_IP_ADDRESSES=127.0.0.16\n");
         await using var raw = await RawConnection.ConnectAsync(server.EndPoint, "127.0.0.16");
+        var (bytes, _) = await raw.WaitForCloseAsync(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(0, bytes);
+        Assert.Equal(revision + 1, server.Manager.Policy.Revision);
+        Assert.Equal("connection", server.Manager.LastReload.Trigger);
+    }
+
+    [Fact]
+    public async Task Reload_FileEditedInPlace_IsAppliedAtTheFirstConnectionAfterTheWriteSettles()
+    {
+        using var node = TestIdentities.Create();
+        await using var server = await TestServer.StartAsync(_folder, "", pollInterval: TimeSpan.Zero);
+        await using var before = await server.ConnectWelcomedAsync(node, "127.0.0.18");
+        var revision = server.Manager.Policy.Revision;
+
+        _folder.WriteEnv("BLOCKED_IP_ADDRESSES=127.0.0.18\n");
+        // The in-place write is read once it has been still for 100 ms (a writer may be between two write calls).
+        await Task.Delay(TimeSpan.FromMilliseconds(150), TestContext.Current.CancellationToken);
+        await using var raw = await RawConnection.ConnectAsync(server.EndPoint, "127.0.0.18");
         var (bytes, _) = await raw.WaitForCloseAsync(TimeSpan.FromSeconds(2));
 
         Assert.Equal(0, bytes);

@@ -19,6 +19,14 @@ public sealed class PolicyFolder : IDisposable
     /// <summary>Writes the .env in place, as an operator's editor or <c>echo &gt;&gt;</c> would.</summary>
     public void WriteEnv(string content) => System.IO.File.WriteAllText(EnvPath, content);
 
+    /// <summary>Replaces the .env by rename, as manage_trusted_nodes and an editor's safe save do.</summary>
+    public void ReplaceEnv(string content)
+    {
+        var temp = EnvPath + ".new";
+        System.IO.File.WriteAllText(temp, content);
+        System.IO.File.Move(temp, EnvPath, overwrite: true);
+    }
+
     /// <summary>Reads the security log while the server still holds it open for writing.</summary>
     public string ReadLog()
     {
