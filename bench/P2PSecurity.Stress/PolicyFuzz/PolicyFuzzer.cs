@@ -54,9 +54,11 @@ public static class PolicyFuzzer
                         }
                     }
 
-                    // The same file through a live manager reloading a real file.
+                    // The same file through a live manager reloading a real file, put in place by rename (an in-place
+                    // write would make every reload wait the 100 ms an in-place write must be still).
                     var before = manager.Policy;
-                    File.WriteAllBytes(path, bytes);
+                    File.WriteAllBytes(path + ".new", bytes);
+                    File.Move(path + ".new", path, overwrite: true);
                     var reload = manager.Reload("fuzz");
                     if (result.Policy is null && !ReferenceEquals(before, manager.Policy))
                     {
