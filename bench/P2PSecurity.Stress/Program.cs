@@ -1,4 +1,5 @@
 using P2PSecurity.Stress.Cli;
+using P2PSecurity.Stress.ControlFuzz;
 using P2PSecurity.Stress.EditCrash;
 using P2PSecurity.Stress.Flood;
 using P2PSecurity.Stress.HeldLoad;
@@ -17,6 +18,7 @@ const string Usage = """
       slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent) [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
       impersonation  [--server DLL]
+      control        [--count 2000] [--concurrency 16] [--seed 1] [--server DLL]   (another user refused; hostile requests answered)
       edit-crash     [--runs 100] [--lifetime-runs 20] [--parallel 50] [--seed 1]
                      (50 adds at once; then runs of 3 adds, one SIGKILLed during its write, or at any moment)
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
@@ -96,6 +98,16 @@ try
                 BroadcastInterval = TimeSpan.FromMilliseconds(a.Number("--broadcast-interval-ms", 2_000, min: 100)),
                 ReloadInterval = TimeSpan.FromMilliseconds(a.Number("--reload-interval-ms", 1_000, min: 10)),
                 ConnectConcurrency = a.Number("--connect-concurrency", 32, max: 1000),
+                ServerDll = a.Text("--server"),
+            }, Progress, cancel.Token);
+            break;
+        case "control":
+            a.RejectUnknown("--count", "--concurrency", "--seed", "--server");
+            report = await ControlFuzzer.RunAsync(new ControlFuzzOptions
+            {
+                Count = a.Number("--count", 2000),
+                Concurrency = a.Number("--concurrency", 16, max: 256),
+                Seed = a.Number("--seed", 1, min: 0),
                 ServerDll = a.Text("--server"),
             }, Progress, cancel.Token);
             break;

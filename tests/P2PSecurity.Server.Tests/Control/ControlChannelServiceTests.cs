@@ -93,6 +93,19 @@ public sealed class ControlChannelServiceTests
     }
 
     [Fact]
+    public async Task PropertyGivenTwice_IsMalformedNotReadAsTheLastOne()
+    {
+        await using var f = await ControlChannelFixture.StartAsync("MAX_CONNECTIONS_PER_IP=3\n");
+        File.WriteAllText(f.EnvPath, "MAX_CONNECTIONS_PER_IP=4\n");
+
+        // Status or reload? A parser that takes the last one would reload; this request is ambiguous and refused.
+        var reply = await f.SendRawAsync(Encoding.UTF8.GetBytes("{\"version\":1,\"type\":\"status\",\"type\":\"reload\"}\n"));
+
+        Assert.Equal("malformed_request", reply!.Error!.Code);
+        Assert.Equal(1, f.Manager.Policy.Revision);
+    }
+
+    [Fact]
     public async Task OversizedRequest_GetsRequestTooLargeAndTheServerKeepsServing()
     {
         await using var f = await ControlChannelFixture.StartAsync(string.Empty);
