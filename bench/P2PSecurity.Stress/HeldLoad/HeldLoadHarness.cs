@@ -42,7 +42,9 @@ public static class HeldLoadHarness
             var editing = editor.RunAsync(server, 1, options.ReloadInterval, TimeSpan.FromSeconds(5), hold.Token);
             var pinging = held.Select((c, i) => c.PingLoopAsync(options.PingInterval, i, hold.Token)).ToList();
             var broadcasting = BroadcastLoopAsync(held, options.BroadcastInterval, hold.Token);
-            await Task.WhenAll(pinging.Append(editing).Append(broadcasting));
+            var checks = new long[1];
+            var checking = Enumerable.Range(0, options.CheckFlood).Select(_ => CheckLoopAsync(server.EndPoint, checks, hold.Token));
+            await Task.WhenAll(pinging.Append(editing).Append(broadcasting).Concat(checking));
             var heldRss = ProcessStats.Read(server.Pid);
 
             // Everything sent is owed an answer: wait for the last pongs and relays, and for the last edit to apply.
@@ -70,6 +72,8 @@ public static class HeldLoadHarness
                     $"{ledger.PingsSent:N0} pings ({ledger.Pongs:N0} pongs), {ledger.BroadcastsSent} broadcasts ({ledger.Relays:N0} relays) in {options.Hold.TotalSeconds:F0} s"))
                 .Target("reloads_applied", editor.Applied, $"{editor.Applied} of {editor.Edits} edits (each written in place, one a second)",
                     $"{editor.Edits} (every edit in force within 5 s)", editor.Applied == editor.Edits && editor.Edits > 0)
+                .Info("check_flood", checks[0], options.CheckFlood == 0 ? "none"
+                    : string.Create(CultureInfo.InvariantCulture, $"{checks[0]:N0} refused connections from {PolicyEditor.CheckFloodSource} during the hold ({checks[0] / options.Hold.TotalSeconds:N0}/s), each a check of the .env"))
                 .Info("reload_latency", editor.Latency.P99Ms, $"{editor.Latency} from writing the file to the server's policy_reloaded line")
                 .Info("rss_mib", ProcessStats.Mib(sampler.PeakRssBytes), string.Create(CultureInfo.InvariantCulture,
                     $"idle {ProcessStats.Mib(sampler.Start.RssBytes):F0}, connected {ProcessStats.Mib(connected.RssBytes):F0}, after the hold {ProcessStats.Mib(heldRss.RssBytes):F0}, peak {ProcessStats.Mib(sampler.PeakRssBytes):F0}, after leaving {ProcessStats.Mib(end.RssBytes):F0} MiB"))
@@ -173,6 +177,30 @@ public static class HeldLoadHarness
         {
             // The hold is over.
             return;
+        }
+    }
+
+    /// <summary>Connects from the blocked address again and again: each connection makes the server check the .env.</summary>
+    private static async Task CheckLoopAsync(System.Net.IPEndPoint server, long[] count, CancellationToken stop)
+    {
+        var source = System.Net.IPAddress.Parse(PolicyEditor.CheckFloodSource);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var socket = await RawSocket.ConnectAsync(server, source, stop);
+                await RawSocket.WaitForCloseAsync(socket, TimeSpan.FromSeconds(2), CancellationToken.None);
+                Interlocked.Increment(ref count[0]);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // The port range of one source address is finite: back off a moment and go on.
+                await Task.Delay(10, CancellationToken.None);
+            }
         }
     }
 

@@ -22,5 +22,11 @@ public sealed class HeldLoadOptions
     /// <summary>Allowed identities the connections take in turn (the .env lists them all).</summary>
     public int Identities { get; init; } = 64;
 
+    /// <summary>
+    /// Connect loops from a blocked address during the hold: every connection makes the server check the .env (the
+    /// gate checks before it decides), thousands of times a second, so that a check lands inside an edit in progress.
+    /// </summary>
+    public int CheckFlood { get; init; }
+
     public string? ServerDll { get; init; }
 }

@@ -6,11 +6,16 @@ namespace P2PSecurity.Stress.HeldLoad;
 /// <summary>
 /// Edits the held-load .env on a schedule, each time a real change the server must apply: the block list names a
 /// different documentation address (never a harness client) and the message limit alternates between two values
-/// that both leave the harness's traffic under the limit. Each edit is written in place, as an editor would, and
-/// the editor waits for the server to announce the new revision before the next tick, timing how long that took.
+/// that both leave the harness's traffic under the limit. Each edit is written in place in 1 KiB pieces, each its own
+/// write(2), as a program that writes line by line does (the file is over 4 KiB: 64 keys), so that a reload can land
+/// between two pieces and find a prefix of the new file; the editor waits for the server to announce the new
+/// revision before the next tick, timing how long that took.
 /// </summary>
 internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
 {
+    /// <summary>Blocked in every revision: the address of the harness's check flood.</summary>
+    public const string CheckFloodSource = "127.66.0.1";
+
     private readonly List<TimeSpan> _latencies = [];
     private readonly List<string> _misses = [];
 
@@ -30,7 +35,7 @@ internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
         .Set(PolicyKeys.HandshakeTimeout, "30s")
         .Set(PolicyKeys.MaxConnectionsPerIp, 2)
         .Set(PolicyKeys.MessageRateLimit, edit % 2 == 0 ? "60/min" : "120/min")
-        .Set(PolicyKeys.BlockedIpAddresses, $"192.0.2.{1 + (edit % 250)}, 198.51.100.0/24")
+        .Set(PolicyKeys.BlockedIpAddresses, $"192.0.2.{1 + (edit % 250)}, 198.51.100.0/24, {CheckFloodSource}")
         .ToString();
 
     public void WriteInitial() => folder.WriteEnv(Env(0));
@@ -46,7 +51,7 @@ internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                folder.WriteEnv(Env(++Edits));
+                WriteInPieces(Env(++Edits));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
@@ -67,6 +72,19 @@ internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
             return;
         }
     }
+
+    /// <summary>Truncates the .env and writes it again in pieces, each a separate system call (no buffering).</summary>
+    private void WriteInPieces(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        using var stream = new FileStream(folder.EnvPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        for (var offset = 0; offset < bytes.Length; offset += PieceBytes)
+        {
+            stream.Write(bytes, offset, Math.Min(PieceBytes, bytes.Length - offset));
+        }
+    }
+
+    private const int PieceBytes = 1024;
 
     private static long Revision(string line) =>
         System.Text.RegularExpressions.Regex.Match(line, @"policy_reloaded revision=(\d+)") is { Success: true } m

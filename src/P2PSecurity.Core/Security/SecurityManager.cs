@@ -173,13 +173,12 @@ public sealed partial class SecurityManager : IDisposable
     private ReloadResult ReloadLocked(string trigger, bool force)
     {
         var current = Policy;
-        if (!AwaitSettled(force, out var unsettled))
+        if (ReadSettled(force) is not { } read)
         {
-            // Being rewritten in place: look again at the next check (the poll runs every 250 ms), read nothing now.
-            Volatile.Write(ref _watch, unsettled.AsPending());
+            // Being rewritten in place: look again at the next check (the poll runs every 250 ms).
             return new ReloadResult(ReloadOutcome.Unchanged, current.Revision, [], [], 0, _time.GetUtcNow(), trigger);
         }
-        var (stamp, bytes, readError) = ReadStable(PolicyPath);
+        var (stamp, bytes, readError) = read;
         Interlocked.Increment(ref _fileReads);
         var watch = NewWatch(stamp, _racyWindowNs);
         Volatile.Write(ref _watch, watch);
@@ -302,32 +301,45 @@ public sealed partial class SecurityManager : IDisposable
     }
 
     /// <summary>
-    /// True when the file is not in the middle of an in-place write (see <see cref="InPlaceWriteGuard"/>). An explicit
-    /// reload (<paramref name="wait"/>) waits for the write to settle, up to <see cref="MaxSettleWait"/>, and then reads
-    /// whatever is there; a check on a connection or the poll never waits: it returns false with the watch to publish.
+    /// Reads the file once it is not in the middle of an in-place write (see <see cref="InPlaceWriteGuard"/>). A check
+    /// on a connection or the poll never waits: while the file is unsettled it publishes a pending watch and returns
+    /// null. An explicit reload (<paramref name="wait"/>) waits for the write to settle, up to
+    /// <see cref="MaxSettleWait"/>, and then reads whatever is there.
     /// </summary>
-    private bool AwaitSettled(bool wait, out PolicyFileWatch unsettled)
+    /// <remarks>
+    /// Judged twice: on a cheap <c>statx</c> before reading (so a large file is not read again and again while it is
+    /// being written), and on the stamp the bytes read belong to, because the next write can start between the two.
+    /// </remarks>
+    private (FileStamp Stamp, byte[]? Bytes, string? Error)? ReadSettled(bool wait)
     {
         var settle = SettleWindow;
+        var previous = Volatile.Read(ref _watch).Stamp;
         var waited = Stopwatch.StartNew();
         while (true)
         {
             var stamp = FileStamp.Read(PolicyPath);
-            var watch = NewWatch(stamp, _racyWindowNs);
-            var remaining = InPlaceWriteGuard.Remaining(stamp, Volatile.Read(ref _watch).Stamp, watch.ReadAtUnixNs, settle);
-            if (remaining <= TimeSpan.Zero || (wait && waited.Elapsed >= MaxSettleWait))
+            var remaining = InPlaceWriteGuard.Remaining(stamp, previous, UnixNowNs(), settle);
+            var giveUp = wait && waited.Elapsed >= MaxSettleWait;
+            if (remaining <= TimeSpan.Zero || giveUp)
             {
-                unsettled = watch;
-                return true;
+                var read = ReadStable(PolicyPath);
+                stamp = read.Stamp;
+                remaining = read.Bytes is null ? TimeSpan.Zero : InPlaceWriteGuard.Remaining(read.Stamp, previous, UnixNowNs(), settle);
+                if (remaining <= TimeSpan.Zero || giveUp)
+                {
+                    return read;
+                }
             }
             if (!wait)
             {
-                unsettled = watch;
-                return false;
+                Volatile.Write(ref _watch, NewWatch(stamp, _racyWindowNs).AsPending());
+                return null;
             }
             Thread.Sleep(remaining + TimeSpan.FromMilliseconds(1));
         }
     }
+
+    private static long UnixNowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
 
     /// <summary>An explicit reload of a file that keeps changing in place reads it after this long anyway.</summary>
     private static readonly TimeSpan MaxSettleWait = TimeSpan.FromSeconds(2);
