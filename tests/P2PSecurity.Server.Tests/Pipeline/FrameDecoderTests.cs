@@ -10,7 +10,7 @@ public sealed class FrameDecoderTests
 {
     private const int Max = 1024;
     private static readonly TimeSpan Patient = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(40);
 
     [Theory]
     [InlineData(0x7FFF_FFFFu)]
@@ -89,7 +89,7 @@ public sealed class FrameDecoderTests
         channel.WriteInbound(Unpooled.WrappedBuffer(new byte[] { 0, 0, 0, 1, 0x10 }));
 
         Assert.NotNull(fault);
-        Assert.Contains("not completed within 0.2 s (7 bytes", fault.Detail, StringComparison.Ordinal);
+        Assert.Contains("not completed within 0.04 s (7 bytes", fault.Detail, StringComparison.Ordinal);
         Assert.Null(channel.ReadInbound<object>());
         channel.FinishAndReleaseAll();
     }
@@ -138,7 +138,7 @@ public sealed class FrameDecoderTests
     /// <summary>The embedded loop runs scheduled tasks on the real clock; wait until the timer is due, then run it.</summary>
     private static void RunTimerAfter(EmbeddedChannel channel, TimeSpan due)
     {
-        Thread.Sleep(due + TimeSpan.FromMilliseconds(50));
+        Thread.Sleep(due + TimeSpan.FromMilliseconds(20));
         channel.RunScheduledPendingTasks();
     }
 
