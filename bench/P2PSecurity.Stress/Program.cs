@@ -22,7 +22,7 @@ const string Usage = """
       edit-crash     [--runs 100] [--lifetime-runs 20] [--parallel 50] [--seed 1]
                      (50 adds at once; then runs of 3 adds, one SIGKILLed during its write, or at any moment)
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
-                     [--reload-interval-ms 1000] [--connect-concurrency 32] [--check-flood 0] [--server DLL]
+                     [--reload-interval-ms 1000] [--connect-concurrency 32] [--check-flood 0] [--edit-piece-bytes 1024] [--server DLL]
     The server under attack runs as its own process: dotnet p2psecurity-server.dll (next to this program unless --server).
     """;
 
@@ -89,7 +89,7 @@ try
                 a.Number("--sources", 1, max: 60_000), a.Text("--server"), Progress, cancel.Token);
             break;
         case "held-load":
-            a.RejectUnknown("--connections", "--seconds", "--ping-interval-ms", "--broadcast-interval-ms", "--reload-interval-ms", "--connect-concurrency", "--check-flood", "--server");
+            a.RejectUnknown("--connections", "--seconds", "--ping-interval-ms", "--broadcast-interval-ms", "--reload-interval-ms", "--connect-concurrency", "--check-flood", "--edit-piece-bytes", "--server");
             report = await HeldLoadHarness.RunAsync(new HeldLoadOptions
             {
                 Connections = a.Number("--connections", 10_000),
@@ -99,6 +99,7 @@ try
                 ReloadInterval = TimeSpan.FromMilliseconds(a.Number("--reload-interval-ms", 1_000, min: 10)),
                 ConnectConcurrency = a.Number("--connect-concurrency", 32, max: 1000),
                 CheckFlood = a.Number("--check-flood", 0, min: 0, max: 256),
+                EditPieceBytes = a.Number("--edit-piece-bytes", 1024, min: 0),
                 ServerDll = a.Text("--server"),
             }, Progress, cancel.Token);
             break;

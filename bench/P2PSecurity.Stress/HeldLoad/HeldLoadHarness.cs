@@ -20,7 +20,7 @@ public static class HeldLoadHarness
         try
         {
             using var folder = new HarnessFolder();
-            var editor = new PolicyEditor(folder, string.Join(",", identities.Select(i => i.NodeKey)));
+            var editor = new PolicyEditor(folder, string.Join(",", identities.Select(i => i.NodeKey)), options.EditPieceBytes);
             editor.WriteInitial();
             await using var server = await ServerUnderTest.StartAsync(folder, options.ServerDll);
             server.Output.Collect("policy", "policy_(reloaded|change|rejected|error|warning)");
@@ -70,7 +70,7 @@ public static class HeldLoadHarness
                 .Zero("held_connections_lost", ledger.ClosedUnexpectedly + ledger.Refusals + ledger.SendFailures)
                 .Info("messages", ledger.PingsSent + ledger.BroadcastsSent, string.Create(CultureInfo.InvariantCulture,
                     $"{ledger.PingsSent:N0} pings ({ledger.Pongs:N0} pongs), {ledger.BroadcastsSent} broadcasts ({ledger.Relays:N0} relays) in {options.Hold.TotalSeconds:F0} s"))
-                .Target("reloads_applied", editor.Applied, $"{editor.Applied} of {editor.Edits} edits (each written in place in 1 KiB pieces, one per {options.ReloadInterval.TotalMilliseconds:N0} ms once the last was applied)",
+                .Target("reloads_applied", editor.Applied, $"{editor.Applied} of {editor.Edits} edits (each written in place {(options.EditPieceBytes > 0 ? $"in {options.EditPieceBytes:N0}-byte pieces" : "in one write")}, one per {options.ReloadInterval.TotalMilliseconds:N0} ms once the last was applied)",
                     $"{editor.Edits} (every edit in force within 5 s)", editor.Applied == editor.Edits && editor.Edits > 0)
                 .Info("check_flood", checks[0], options.CheckFlood == 0 ? "none"
                     : string.Create(CultureInfo.InvariantCulture, $"{checks[0]:N0} refused connections from {PolicyEditor.CheckFloodSource} during the hold ({checks[0] / options.Hold.TotalSeconds:N0}/s), each a check of the .env"))

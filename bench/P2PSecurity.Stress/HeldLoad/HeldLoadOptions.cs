@@ -28,5 +28,8 @@ public sealed class HeldLoadOptions
     /// </summary>
     public int CheckFlood { get; init; }
 
+    /// <summary>Each edit is written in place in pieces of this many bytes, each its own write(2); 0: in one write.</summary>
+    public int EditPieceBytes { get; init; } = 1024;
+
     public string? ServerDll { get; init; }
 }

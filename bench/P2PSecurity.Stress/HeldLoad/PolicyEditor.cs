@@ -6,12 +6,12 @@ namespace P2PSecurity.Stress.HeldLoad;
 /// <summary>
 /// Edits the held-load .env on a schedule, each time a real change the server must apply: the block list names a
 /// different documentation address (never a harness client) and the message limit alternates between two values
-/// that both leave the harness's traffic under the limit. Each edit is written in place in 1 KiB pieces, each its own
-/// write(2), as a program that writes line by line does (the file is over 4 KiB: 64 keys), so that a reload can land
+/// that both leave the harness's traffic under the limit. Each edit is written in place in pieces (1 KiB by default),
+/// each its own write(2), as a program that writes line by line does (the file is over 4 KiB: 64 keys), so that a reload can land
 /// between two pieces and find a prefix of the new file; the editor waits for the server to announce the new
 /// revision before the next tick, timing how long that took.
 /// </summary>
-internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
+internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys, int pieceBytes)
 {
     /// <summary>Blocked in every revision: the address of the harness's check flood.</summary>
     public const string CheckFloodSource = "127.66.0.1";
@@ -78,13 +78,12 @@ internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         using var stream = new FileStream(folder.EnvPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
-        for (var offset = 0; offset < bytes.Length; offset += PieceBytes)
+        var piece = pieceBytes > 0 ? pieceBytes : bytes.Length;
+        for (var offset = 0; offset < bytes.Length; offset += piece)
         {
-            stream.Write(bytes, offset, Math.Min(PieceBytes, bytes.Length - offset));
+            stream.Write(bytes, offset, Math.Min(piece, bytes.Length - offset));
         }
     }
-
-    private const int PieceBytes = 1024;
 
     private static long Revision(string line) =>
         System.Text.RegularExpressions.Regex.Match(line, @"policy_reloaded revision=(\d+)") is { Success: true } m
