@@ -355,7 +355,7 @@ public sealed partial class SecurityManager : IDisposable
     }
 
     private static PolicyFileWatch NewWatch(FileStamp stamp, long racyWindowNs) =>
-        new(stamp, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100, Stopwatch.GetTimestamp(), racyWindowNs);
+        new(stamp, UnixNowNs(), Stopwatch.GetTimestamp(), racyWindowNs);
 
     /// <summary>
     /// How long after a change the file's content is re-checked even though its metadata did not move (see
