@@ -23,6 +23,8 @@ public static class ControlFuzzer
         folder.WriteEnv("MAX_CONNECTIONS_PER_IP=3\n");
         await using var server = await ServerUnderTest.StartAsync(folder, options.ServerDll);
         var socketPath = ControlSocketPath.ForPolicyFile(folder.EnvPath);
+        // The node listener is up when StartAsync returns; the control socket opens beside it, a moment later.
+        await server.WaitForOutputAsync("control_listening", TimeSpan.FromSeconds(30));
         var report = new HarnessReport("control", loadAtStart);
 
         if (OperatingSystem.IsLinux())
