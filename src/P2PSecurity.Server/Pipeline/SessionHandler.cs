@@ -68,7 +68,10 @@ internal sealed class SessionHandler(PipelineServices services, NodeSession sess
                 break;
             default:
                 _closing = true;
-                _closeReason = DenyReason.ProtocolViolation.Code();
+                // What broke the protocol, for the operator reading session_closed (e.g. a frame not finished in time).
+                _closeReason = message is ProtocolFault fault
+                    ? $"{DenyReason.ProtocolViolation.Code()} ({LogText.Escape(fault.Detail)})"
+                    : DenyReason.ProtocolViolation.Code();
                 services.Manager.ReportRefusal(session.Slot.Address, session.NodeKey, DenyReason.ProtocolViolation);
                 ChannelClosing.Refuse(context, DenyReason.ProtocolViolation);
                 break;

@@ -90,6 +90,9 @@ public sealed class StreamHygieneTests : IDisposable
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"refused after {clock.Elapsed}, before FRAME_TIMEOUT");
         Assert.Null(await client.ReceiveWithinAsync());
         await Wait.UntilAsync(() => server.Manager.LiveConnections.Count == 0, "the slot to be released");
+        // The operator is told why: the session's close line names the unfinished frame.
+        await Wait.UntilAsync(() => _folder.ReadLog().Contains("protocol_violation (frame not completed within 1 s (65540 bytes of it received))", StringComparison.Ordinal),
+            "the session_closed line with the reason");
     }
 
     [Fact]
