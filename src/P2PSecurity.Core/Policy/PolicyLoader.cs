@@ -74,7 +74,7 @@ public static class PolicyLoader
             MessageRateLimit = reader.Rate(PolicyKeys.MessageRateLimit, defaults.MessageRateLimit),
             AllowedNodeKeys = allowed.ToFrozenSet(),
             BlockedNodeKeys = blocked.ToFrozenSet(),
-            BlockedIpEntries = blockedIpEntries.ToFrozenSet(StringComparer.Ordinal),
+            BlockedIpEntries = new System.Collections.ObjectModel.ReadOnlySet<string>(blockedIpEntries),
             BlockedIps = new IpRangeSet(blockedIps),
             EnableMessageSigning = reader.Bool(PolicyKeys.EnableMessageSigning, defaults.EnableMessageSigning),
             RejectUnsignedMessages = reader.Bool(PolicyKeys.RejectUnsignedMessages, defaults.RejectUnsignedMessages),
