@@ -41,6 +41,7 @@ public sealed class PolicyLoaderTests
         Assert.Equal("::", policy.ListenAddress);
         Assert.Equal(TimeSpan.FromSeconds(10), policy.HandshakeTimeout);
         Assert.Equal(1024 * 1024, policy.MaxFrameSize);
+        Assert.Equal(TimeSpan.FromSeconds(30), policy.FrameTimeout);
         Assert.Equal("node_identity.pem", policy.NodeIdentityFile);
         Assert.True(policy.EvictOnPolicyChange);
         Assert.Equal("p2psecurity.sock", policy.ControlSocket);
