@@ -99,13 +99,13 @@ public sealed class StreamHygieneTests : IDisposable
     public async Task Framing_FrameSentSlowlyButWithinFrameTimeout_IsAnswered()
     {
         using var node = TestIdentities.Create();
-        await using var server = await TestServer.StartAsync(_folder, "FRAME_TIMEOUT=2s\n");
+        await using var server = await TestServer.StartAsync(_folder, "FRAME_TIMEOUT=5s\n");
         await using var client = await server.ConnectWelcomedAsync(node);
         var frame = new byte[4 + 4];
         BinaryPrimitives.WriteUInt32BigEndian(frame, 4);
         frame[4] = (byte)MessageType.Ping;
 
-        // Three pieces, 400 ms apart: slow, but whole well within the 2 s.
+        // Three pieces, 400 ms apart: slow, but whole well within the 5 s (with room for a loaded machine).
         foreach (var (offset, count) in new[] { (0, 3), (3, 3), (6, 2) })
         {
             await client.SendRawAsync(frame.AsMemory(offset, count), TestContext.Current.CancellationToken);
