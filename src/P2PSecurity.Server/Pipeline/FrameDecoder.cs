@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using DotNetty.Buffers;
 using DotNetty.Codecs;
-using DotNetty.Common.Concurrency;
 using DotNetty.Transport.Channels;
 using P2PSecurity.Core.Protocol;
 
@@ -17,7 +16,9 @@ namespace P2PSecurity.Server.Pipeline;
 /// A frame must also arrive whole within <c>FRAME_TIMEOUT</c> of its first byte: otherwise a peer (even a welcomed
 /// one, which no handshake deadline covers any more) could declare a large frame and send it a byte at a time,
 /// holding up to <c>MAX_FRAME_SIZE</c> of buffer for as long as it likes. One timer at most is outstanding per
-/// connection, and only while a frame is incomplete; reads that keep completing frames only move a timestamp.
+/// connection, armed only while a frame is incomplete; reads that keep completing frames only move a timestamp. The
+/// timer is the injected <see cref="TimeProvider"/>'s, and it hands the check to the channel's event loop, so all
+/// state stays on that loop and a test drives the deadline with a fake clock instead of waiting for it.
 /// </remarks>
 internal sealed class FrameDecoder(Func<int> maxFrameSize, Func<TimeSpan> frameTimeout, TimeProvider? time = null) : ByteToMessageDecoder
 {
@@ -25,7 +26,8 @@ internal sealed class FrameDecoder(Func<int> maxFrameSize, Func<TimeSpan> frameT
     private bool _failed;
     private bool _completedFrame;
     private long _partialSince;
-    private IScheduledTask? _timer;
+    private ITimer? _timer;
+    private bool _armed;
 
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
@@ -44,20 +46,21 @@ internal sealed class FrameDecoder(Func<int> maxFrameSize, Func<TimeSpan> frameT
         {
             _partialSince = _time.GetTimestamp(); // a new frame started in this read
         }
-        _timer ??= context.Executor.Schedule(() => CheckDeadline(context), frameTimeout());
+        if (!_armed)
+        {
+            Arm(context, frameTimeout());
+        }
     }
 
     public override void HandlerRemoved(IChannelHandlerContext context)
     {
-        _timer?.Cancel();
-        _timer = null;
+        StopTimer();
         base.HandlerRemoved(context);
     }
 
     public override void ChannelInactive(IChannelHandlerContext context)
     {
-        _timer?.Cancel();
-        _timer = null;
+        StopTimer();
         base.ChannelInactive(context);
     }
 
@@ -88,9 +91,23 @@ internal sealed class FrameDecoder(Func<int> maxFrameSize, Func<TimeSpan> frameT
         _completedFrame = true;
     }
 
+    private void Arm(IChannelHandlerContext context, TimeSpan due)
+    {
+        _armed = true;
+        _timer ??= _time.CreateTimer(_ => context.Executor.Execute(() => CheckDeadline(context)), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void StopTimer()
+    {
+        _armed = false;
+        _timer?.Dispose();
+        _timer = null;
+    }
+
     private void CheckDeadline(IChannelHandlerContext context)
     {
-        _timer = null;
+        _armed = false;
         if (_failed || !context.Channel.Active || !InternalBuffer.IsReadable())
         {
             return;
@@ -99,7 +116,7 @@ internal sealed class FrameDecoder(Func<int> maxFrameSize, Func<TimeSpan> frameT
         var waited = _time.GetElapsedTime(_partialSince);
         if (waited < timeout)
         {
-            _timer = context.Executor.Schedule(() => CheckDeadline(context), timeout - waited);
+            Arm(context, timeout - waited);
             return;
         }
         var pending = InternalBuffer.ReadableBytes;
@@ -112,8 +129,7 @@ internal sealed class FrameDecoder(Func<int> maxFrameSize, Func<TimeSpan> frameT
     private void Fail(IByteBuffer input, List<object> output, string why)
     {
         _failed = true;
-        _timer?.Cancel();
-        _timer = null;
+        StopTimer();
         input.SkipBytes(input.ReadableBytes);
         output.Add(new ProtocolFault(why));
     }
