@@ -50,6 +50,7 @@ public static class PolicyDiff
         Scalar(PolicyKeys.HandshakeTimeout, before.HandshakeTimeout, after.HandshakeTimeout);
         Scalar(PolicyKeys.MaxFrameSize, before.MaxFrameSize, after.MaxFrameSize);
         Scalar(PolicyKeys.FrameTimeout, before.FrameTimeout, after.FrameTimeout);
+        Scalar(PolicyKeys.BroadcastMaxAge, before.BroadcastMaxAge, after.BroadcastMaxAge);
         Scalar(PolicyKeys.NodeIdentityFile, before.NodeIdentityFile, after.NodeIdentityFile);
         Scalar(PolicyKeys.EvictOnPolicyChange, before.EvictOnPolicyChange, after.EvictOnPolicyChange);
         Scalar(PolicyKeys.ControlSocket, before.ControlSocket, after.ControlSocket);

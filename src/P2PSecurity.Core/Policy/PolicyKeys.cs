@@ -27,6 +27,7 @@ public static class PolicyKeys
     public const string EvictOnPolicyChange = "EVICT_ON_POLICY_CHANGE";
     public const string ControlSocket = "CONTROL_SOCKET";
     public const string BootstrapAddresses = "BOOTSTRAP_ADDRESSES";
+    public const string BroadcastMaxAge = "BROADCAST_MAX_AGE";
 
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -35,6 +36,7 @@ public static class PolicyKeys
         MessageRateLimit, AllowedNodeKeys, BlockedNodeKeys, BlockedIpAddresses, EnableMessageSigning,
         RejectUnsignedMessages, LogSecurityEvents, SecurityLogFile, Port, ListenAddress, HandshakeTimeout,
         MaxFrameSize, FrameTimeout, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
+        BroadcastMaxAge,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>

@@ -85,6 +85,7 @@ public static class PolicyLoader
             HandshakeTimeout = reader.Duration(PolicyKeys.HandshakeTimeout, defaults.HandshakeTimeout),
             MaxFrameSize = reader.Size(PolicyKeys.MaxFrameSize, defaults.MaxFrameSize),
             FrameTimeout = reader.Duration(PolicyKeys.FrameTimeout, defaults.FrameTimeout),
+            BroadcastMaxAge = reader.Duration(PolicyKeys.BroadcastMaxAge, defaults.BroadcastMaxAge, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), "10s to 1h"),
             NodeIdentityFile = reader.Path(PolicyKeys.NodeIdentityFile, defaults.NodeIdentityFile),
             EvictOnPolicyChange = reader.Bool(PolicyKeys.EvictOnPolicyChange, defaults.EvictOnPolicyChange),
             ControlSocket = reader.Path(PolicyKeys.ControlSocket, defaults.ControlSocket),
@@ -251,17 +252,20 @@ public static class PolicyLoader
             return fallback;
         }
 
-        public TimeSpan Duration(string key, TimeSpan fallback)
+        public TimeSpan Duration(string key, TimeSpan fallback) =>
+            Duration(key, fallback, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "100ms to 10min");
+
+        public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, TimeSpan max, string range)
         {
             if (!TryGet(key, out var a, out var v))
             {
                 return fallback;
             }
-            if (Units.TryParseDuration(v, out var d) && d >= TimeSpan.FromMilliseconds(100) && d <= TimeSpan.FromMinutes(10))
+            if (Units.TryParseDuration(v, out var d) && d >= min && d <= max)
             {
                 return d;
             }
-            Error(a, v, "is not a duration from 100ms to 10min (e.g. 10, 10s, 500ms, 2min; a bare number means seconds)");
+            Error(a, v, $"is not a duration from {range} (e.g. 10, 10s, 500ms, 2min; a bare number means seconds)");
             return fallback;
         }
 

@@ -53,6 +53,12 @@ public sealed record SecurityPolicy
 
     /// <summary>How long a peer may take to finish a frame once its first byte arrived (before and after the welcome).</summary>
     public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A timestamped (version 2) broadcast older than this is dropped, and ids of relayed broadcasts are remembered
+    /// for this long, so a captured broadcast can never be replayed: too old, or its id is still remembered.
+    /// </summary>
+    public TimeSpan BroadcastMaxAge { get; init; } = TimeSpan.FromMinutes(10);
     public string NodeIdentityFile { get; init; } = "node_identity.pem";
     public bool EvictOnPolicyChange { get; init; } = true;
     public string ControlSocket { get; init; } = "p2psecurity.sock";

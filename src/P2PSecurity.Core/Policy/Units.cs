@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace P2PSecurity.Core.Policy;
 
-/// <summary>Durations (<c>10</c>, <c>10s</c>, <c>500ms</c>, <c>2min</c>) and sizes (<c>1048576</c>, <c>512KiB</c>, <c>1MiB</c>).</summary>
+/// <summary>Durations (<c>10</c>, <c>10s</c>, <c>500ms</c>, <c>2min</c>, <c>1h</c>, <c>1d</c>) and sizes (<c>1048576</c>, <c>512KiB</c>, <c>1MiB</c>).</summary>
 internal static class Units
 {
     public static bool TryParseDuration(string text, out TimeSpan duration)
@@ -18,6 +18,8 @@ internal static class Units
             "" or "s" or "sec" => n,
             "ms" => n / 1000,
             "m" or "min" => n * 60,
+            "h" => n * 3600,
+            "d" => n * 86400,
             _ => null,
         };
         if (seconds is null)

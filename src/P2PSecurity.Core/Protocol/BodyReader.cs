@@ -45,6 +45,18 @@ internal ref struct BodyReader(ReadOnlySpan<byte> body)
         return true;
     }
 
+    public bool TryUInt64(out ulong value)
+    {
+        value = 0;
+        if (_rest.Length < 8)
+        {
+            return false;
+        }
+        value = BinaryPrimitives.ReadUInt64BigEndian(_rest);
+        _rest = _rest[8..];
+        return true;
+    }
+
     public bool TryBytes(int count, out byte[] value)
     {
         value = [];

@@ -24,6 +24,12 @@ internal ref struct BodyWriter(byte[] buffer)
         _position += 4;
     }
 
+    public void UInt64(ulong value)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(_buffer.AsSpan(_position), value);
+        _position += 8;
+    }
+
     public void Bytes(scoped ReadOnlySpan<byte> value)
     {
         value.CopyTo(_buffer.AsSpan(_position));

@@ -98,21 +98,34 @@ public static partial class MessageCodec
 
     private static BroadcastMessage? ReadBroadcast(ref BodyReader r)
     {
-        if (!r.TryByte(out var flags) || !r.TryBytes(BroadcastMessage.IdSize, out var id) || !TryKey(ref r, out var origin) ||
-            !r.TryUInt32(out var length) || length > int.MaxValue || !r.TryBytes((int)length, out var payload))
+        if (!r.TryByte(out var flags) || (flags & ~(BroadcastSigned | BroadcastTimestamped)) != 0 ||
+            !r.TryBytes(BroadcastMessage.IdSize, out var id) || !TryKey(ref r, out var origin))
+        {
+            return null;
+        }
+        long? timestamp = null;
+        if ((flags & BroadcastTimestamped) != 0)
+        {
+            if (!r.TryUInt64(out var ms) || ms > long.MaxValue)
+            {
+                return null;
+            }
+            timestamp = (long)ms;
+        }
+        if (!r.TryUInt32(out var length) || length > int.MaxValue || !r.TryBytes((int)length, out var payload))
         {
             return null;
         }
         if ((flags & BroadcastSigned) == 0)
         {
-            return new BroadcastMessage(id, origin, payload, null, null);
+            return new BroadcastMessage(id, origin, payload, null, null, timestamp);
         }
         if (!r.TryUInt16(out var keyLength) || keyLength > ProtocolConstants.MaxPublicKeySize || !r.TryBytes(keyLength, out var publicKey) ||
             !r.TryBytes(ProtocolConstants.SignatureSize, out var signature))
         {
             return null;
         }
-        return new BroadcastMessage(id, origin, payload, publicKey, signature);
+        return new BroadcastMessage(id, origin, payload, publicKey, signature, timestamp);
     }
 
     private static bool TryKey(ref BodyReader r, out NodeKey key)

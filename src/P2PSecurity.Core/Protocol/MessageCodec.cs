@@ -16,6 +16,7 @@ public static partial class MessageCodec
     private const byte WelcomeProofPresent = 0x01;
     private const byte WelcomePeerKeyPresent = 0x02;
     private const byte BroadcastSigned = 0x01;
+    private const byte BroadcastTimestamped = 0x02;
 
     /// <summary>The frame body: the type byte, then the message's fields.</summary>
     public static byte[] Encode(NodeMessage message) => message switch
@@ -102,10 +103,15 @@ public static partial class MessageCodec
             throw new ArgumentException("a signed broadcast carries both the originator's public key and the signature", nameof(m));
         }
         var signedSize = m.Signature is null ? 0 : 2 + m.OriginPublicKey!.Length + ProtocolConstants.SignatureSize;
-        var w = Start(MessageType.Broadcast, 1 + BroadcastMessage.IdSize + ProtocolConstants.NodeKeySize + 4 + m.Payload.Length + signedSize, out var buffer);
-        w.Byte(m.Signature is null ? (byte)0 : BroadcastSigned);
+        var timestampSize = m.TimestampMs is null ? 0 : 8;
+        var w = Start(MessageType.Broadcast, 1 + BroadcastMessage.IdSize + ProtocolConstants.NodeKeySize + timestampSize + 4 + m.Payload.Length + signedSize, out var buffer);
+        w.Byte((byte)((m.Signature is null ? 0 : BroadcastSigned) | (m.TimestampMs is null ? 0 : BroadcastTimestamped)));
         w.Bytes(Exactly(m.Id, BroadcastMessage.IdSize, "broadcast id"));
         WriteKey(ref w, m.Origin);
+        if (m.TimestampMs is { } timestamp)
+        {
+            w.UInt64(timestamp < 0 ? throw new ArgumentException("a broadcast timestamp is not before 1970", nameof(m)) : (ulong)timestamp);
+        }
         w.UInt32(m.Payload.Length);
         w.Bytes(m.Payload);
         if (m.Signature is not null)

@@ -22,6 +22,7 @@ public enum DenyReason : byte
     MessageUnsigned = 21,
     MessageSignatureInvalid = 22,
     OriginBlocked = 23,
+    BroadcastExpired = 24,
 
     // The peer broke the protocol (malformed or unexpected message).
     ProtocolViolation = 30,
@@ -48,6 +49,7 @@ public static class DenyReasonNames
         DenyReason.MessageUnsigned => "message_unsigned",
         DenyReason.MessageSignatureInvalid => "message_signature_invalid",
         DenyReason.OriginBlocked => "origin_blocked",
+        DenyReason.BroadcastExpired => "broadcast_expired",
         DenyReason.ProtocolViolation => "protocol_violation",
         DenyReason.InternalError => "internal_error",
         _ => "unknown",
@@ -69,6 +71,7 @@ public static class DenyReasonNames
         DenyReason.MessageUnsigned => "unsigned message dropped (REJECT_UNSIGNED_MESSAGES)",
         DenyReason.MessageSignatureInvalid => "message signature does not verify against its originator's key",
         DenyReason.OriginBlocked => "message originated by a blocked or not allowed node",
+        DenyReason.BroadcastExpired => "broadcast older than BROADCAST_MAX_AGE, from the future, from before this node started, or without a timestamp while REJECT_UNSIGNED_MESSAGES",
         DenyReason.ProtocolViolation => "malformed or unexpected message",
         DenyReason.InternalError => "internal error while deciding (fail closed)",
         _ => "unknown reason",

@@ -43,9 +43,14 @@ public sealed partial class SecurityManager
         {
             return DenyReason.AuthenticationRequired;
         }
-        if (IsOriginBlocked(message.Origin))
+        if (IsOriginBlocked(policy, message.Origin))
         {
             return DenyReason.OriginBlocked;
+        }
+        // Freshness before the signature: it is cheap, and a stale copy is dropped whether or not it is genuine.
+        if (!IsFresh(policy, message.TimestampMs))
+        {
+            return DenyReason.BroadcastExpired;
         }
         // Signatures are checked when this node signs or insists on signatures. A signature that does not verify
         // is a forgery and is never relayed; an unsigned message only when REJECT_UNSIGNED_MESSAGES says so.
@@ -60,5 +65,26 @@ public sealed partial class SecurityManager
             }
         }
         return DenyReason.None;
+    }
+
+    /// <summary>How far ahead of this node's clock a broadcast's timestamp may be (clock skew between nodes).</summary>
+    public static readonly TimeSpan BroadcastFutureSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A version 2 broadcast is fresh when its timestamp is within BROADCAST_MAX_AGE of now, at most
+    /// <see cref="BroadcastFutureSkew"/> ahead, and not from before this node started: the ids this node remembers
+    /// start empty at start, so an older broadcast may be one it relayed before a restart. A version 1 broadcast has
+    /// no timestamp to judge; it is read only while REJECT_UNSIGNED_MESSAGES is off.
+    /// </summary>
+    private bool IsFresh(Policy.SecurityPolicy policy, long? timestampMs)
+    {
+        if (timestampMs is not { } ms)
+        {
+            return !policy.RejectUnsignedMessages;
+        }
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return ms <= now + (long)BroadcastFutureSkew.TotalMilliseconds
+            && ms >= now - (long)policy.BroadcastMaxAge.TotalMilliseconds
+            && ms >= StartedAt.ToUnixTimeMilliseconds();
     }
 }

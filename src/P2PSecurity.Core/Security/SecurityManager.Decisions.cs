@@ -145,9 +145,10 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>True when messages originated by this node must be dropped, even when relayed by an allowed node.</summary>
-    public bool IsOriginBlocked(NodeKey origin)
+    public bool IsOriginBlocked(NodeKey origin) => IsOriginBlocked(Policy, origin);
+
+    private static bool IsOriginBlocked(SecurityPolicy policy, NodeKey origin)
     {
-        var policy = Policy;
         return policy.Enabled && (policy.BlockedNodeKeys.Contains(origin) || (policy.WhitelistMode && !policy.AllowedNodeKeys.Contains(origin)));
     }
 

@@ -67,4 +67,30 @@ public sealed class BroadcastSigningTests
         Assert.Equal(origin.NodeKey.ToString(), Convert.ToHexStringLower(bytes[40..72]));
         Assert.Equal(new byte[] { 0, 0, 0, 2, 7, 8 }, bytes[72..]);
     }
+
+    [Fact]
+    public void SignedBytes_Version2_AreLabelTimestampIdOriginLengthPayload()
+    {
+        using var origin = NodeIdentity.Create();
+        var id = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray();
+
+        var bytes = BroadcastSigning.SignedBytes(0x0102030405060708, id, origin.NodeKey, [7, 8]);
+
+        Assert.Equal("p2psecurity-broadcast-v2"u8.ToArray(), bytes[..24]);
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, bytes[24..32]);
+        Assert.Equal(id, bytes[32..48]);
+        Assert.Equal(origin.NodeKey.ToString(), Convert.ToHexStringLower(bytes[48..80]));
+        Assert.Equal(new byte[] { 0, 0, 0, 2, 7, 8 }, bytes[80..]);
+    }
+
+    [Fact]
+    public void Verify_Version2WithChangedTimestamp_IsInvalid()
+    {
+        using var origin = NodeIdentity.Create();
+        var message = BroadcastSigning.Create(origin, [1, 2, 3], sign: true);
+
+        Assert.Equal(SignatureCheck.Valid, BroadcastSigning.Verify(message));
+        Assert.Equal(SignatureCheck.Invalid, BroadcastSigning.Verify(message with { TimestampMs = message.TimestampMs + 1 }));
+        Assert.Equal(SignatureCheck.Invalid, BroadcastSigning.Verify(message with { TimestampMs = null }));
+    }
 }

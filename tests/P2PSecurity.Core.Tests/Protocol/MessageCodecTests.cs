@@ -30,6 +30,8 @@ public sealed class MessageCodecTests
             new DroppedMessage(DenyReason.OriginBlocked, MessageType.Broadcast, new byte[16]),
             BroadcastSigning.Create(identity, [9, 9], sign: false),
             BroadcastSigning.Create(identity, [], sign: true),
+            BroadcastSigning.CreateVersion1(identity, [7], sign: false),
+            BroadcastSigning.CreateVersion1(identity, [7, 8], sign: true),
         };
     }
 
@@ -66,10 +68,40 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
-    public void Encode_SignedBroadcast_HasTheDocumentedLayout()
+    public void Encode_SignedVersion2Broadcast_HasTheDocumentedLayout()
     {
         using var identity = NodeIdentity.Create();
-        var message = BroadcastSigning.Create(identity, [0xAA, 0xBB], sign: true);
+        var at = new DateTimeOffset(2030, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+        var message = BroadcastSigning.Create(identity, [0xAA, 0xBB], sign: true, at);
+
+        var body = MessageCodec.Encode(message);
+
+        Assert.Equal(0x20, body[0]);
+        Assert.Equal(0x03, body[1]);
+        Assert.Equal(message.Id, body[2..18]);
+        Assert.Equal(at.ToUnixTimeMilliseconds(), BinaryPrimitives.ReadInt64BigEndian(body.AsSpan(50)));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(58)));
+        Assert.Equal(new byte[] { 0xAA, 0xBB }, body[62..64]);
+        Assert.Equal(identity.SubjectPublicKeyInfo.Length, BinaryPrimitives.ReadUInt16BigEndian(body.AsSpan(64)));
+        Assert.Equal(body.Length, 66 + identity.SubjectPublicKeyInfo.Length + 64);
+    }
+
+    [Fact]
+    public void TryDecode_BroadcastWithUnknownFlag_Fails()
+    {
+        using var identity = NodeIdentity.Create();
+        var body = MessageCodec.Encode(BroadcastSigning.Create(identity, [1], sign: false));
+        body[1] |= 0x04;
+
+        Assert.False(MessageCodec.TryDecode(body, out _, out var error));
+        Assert.Contains("malformed Broadcast", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_SignedVersion1Broadcast_HasTheDocumentedLayout()
+    {
+        using var identity = NodeIdentity.Create();
+        var message = BroadcastSigning.CreateVersion1(identity, [0xAA, 0xBB], sign: true);
 
         var body = MessageCodec.Encode(message);
 
