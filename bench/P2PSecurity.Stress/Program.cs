@@ -1,3 +1,4 @@
+using P2PSecurity.Stress.BroadcastReplay;
 using P2PSecurity.Stress.Cli;
 using P2PSecurity.Stress.ControlFuzz;
 using P2PSecurity.Stress.EditCrash;
@@ -18,6 +19,7 @@ const string Usage = """
       slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent) [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
       impersonation  [--server DLL]
+      broadcast-replay [--newer 200000] [--server DLL]   (a captured signed broadcast replayed after newer ids and a restart)
       control        [--count 2000] [--concurrency 16] [--seed 1] [--server DLL]   (another user refused; hostile requests answered)
       edit-crash     [--runs 100] [--lifetime-runs 20] [--parallel 50] [--seed 1]
                      (50 adds at once; then runs of 3 adds, one SIGKILLed during its write, or at any moment)
@@ -116,6 +118,10 @@ try
         case "impersonation":
             a.RejectUnknown("--server");
             report = await ImpersonationSuite.RunAsync(a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "broadcast-replay":
+            a.RejectUnknown("--newer", "--server");
+            report = await BroadcastReplayHarness.RunAsync(a.Number("--newer", 200_000, min: 0), a.Text("--server"), Progress, cancel.Token);
             break;
         case "help" or "--help" or "-h":
             Console.WriteLine(Usage);
