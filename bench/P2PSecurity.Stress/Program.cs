@@ -16,7 +16,7 @@ const string Usage = """
     usage: p2psecurity-stress COMMAND [options]
       policy-fuzz    [--count 10000] [--seed 1]
       wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
-      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent) [--server DLL]
+      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent, BlockedThenSilent) [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
       impersonation  [--server DLL]
       broadcast-replay [--newer 200000] [--server DLL]   (a captured signed broadcast replayed after newer ids and a restart)

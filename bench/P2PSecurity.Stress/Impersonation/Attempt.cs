@@ -9,7 +9,10 @@ public enum AttemptStage
     /// <summary>The server spoke TLS but the handshake did not let the client in (alert, close before ServerHello).</summary>
     TlsRefused,
 
-    /// <summary>TLS completed and the node gate refused (ServerHello received, then Refusal or close).</summary>
+    /// <summary>
+    /// TLS completed and the server refused the node: a Refusal in place of ServerHello (its key, judged as soon as TLS
+    /// made it known), or ServerHello then Refusal or close (the node gate).
+    /// </summary>
     NodeRefused,
 
     Welcomed,

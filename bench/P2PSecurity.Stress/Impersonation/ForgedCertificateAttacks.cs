@@ -97,7 +97,7 @@ internal static class ForgedCertificateAttacks
             using (tls)
             {
                 var outcome = await NodeHandshake.RunAsync(tls.AsStream(), NodeHandshake.Genuine(context.Secret, claimed), cts.Token);
-                var stage = outcome.Hello is null ? AttemptStage.TlsRefused : outcome.Welcomed ? AttemptStage.Welcomed : AttemptStage.NodeRefused;
+                var stage = !outcome.PastTls ? AttemptStage.TlsRefused : outcome.Welcomed ? AttemptStage.Welcomed : AttemptStage.NodeRefused;
                 var alert = tls.Alert is null ? "" : $" (server sent {tls.Alert.Message})";
                 return new Attempt(Group, name, control is not null, successAt, stage, outcome + alert);
             }
@@ -145,7 +145,7 @@ internal static class ForgedCertificateAttacks
         }
         var sent = tls.LocalCertificate is null ? "sent no certificate" : "sent the certificate";
         var outcome = await NodeHandshake.RunAsync(tls, NodeHandshake.Genuine(context.Secret, context.Cast.Victim.NodeKey), cts.Token);
-        var stage = outcome.Hello is null ? AttemptStage.TlsRefused : outcome.Welcomed ? AttemptStage.Welcomed : AttemptStage.NodeRefused;
+        var stage = !outcome.PastTls ? AttemptStage.TlsRefused : outcome.Welcomed ? AttemptStage.Welcomed : AttemptStage.NodeRefused;
         return new Attempt(Group, name, false, AttemptStage.NodeRefused, stage, $"{sent}; {outcome}");
     }
 }

@@ -78,5 +78,5 @@ internal static class NetworkKeyReplayAttacks
         new(Group, name, control, successAt, Stage(outcome), outcome.ToString());
 
     internal static AttemptStage Stage(NodeHandshakeOutcome outcome) =>
-        outcome.Hello is null ? AttemptStage.TlsRefused : outcome.Welcomed ? AttemptStage.Welcomed : AttemptStage.NodeRefused;
+        !outcome.PastTls ? AttemptStage.TlsRefused : outcome.Welcomed ? AttemptStage.Welcomed : AttemptStage.NodeRefused;
 }

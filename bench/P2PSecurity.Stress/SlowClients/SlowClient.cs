@@ -4,24 +4,34 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using P2PSecurity.Core.Identity;
+using P2PSecurity.Core.Protocol;
 using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.RawTls;
+using P2PSecurity.Stress.Wire;
 
 namespace P2PSecurity.Stress.SlowClients;
 
-/// <summary>One slow client: connects, misbehaves slowly, and times how long after its connect the server closed it.</summary>
-internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, TimeSpan bound)
+/// <summary>
+/// One slow client: connects, misbehaves slowly, and times how long after its connect the server closed it. TLS is
+/// done as <paramref name="stranger"/> (allowed, so that only the timeout closes it) or, for
+/// <see cref="SlowKind.BlockedThenSilent"/>, as <paramref name="blocked"/>.
+/// </summary>
+internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, NodeIdentity blocked, TimeSpan bound)
 {
     private static readonly TimeSpan DripInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly ECDsa _key = stranger.Certificate.GetECDsaPrivateKey()!;
-    private readonly byte[] _certificate = stranger.Certificate.RawData;
+    private readonly Tls13ClientAuth _strangerAuth = AuthOf(stranger);
+    private readonly Tls13ClientAuth _blockedAuth = AuthOf(blocked);
 
-    private Tls13ClientAuth Auth => new()
+    private static Tls13ClientAuth AuthOf(NodeIdentity identity)
     {
-        CertificateDer = _certificate,
-        SignCertificateVerify = content => _key.SignData(content, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence),
-    };
+        var key = identity.Certificate.GetECDsaPrivateKey()!;
+        return new Tls13ClientAuth
+        {
+            CertificateDer = identity.Certificate.RawData,
+            SignCertificateVerify = content => key.SignData(content, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence),
+        };
+    }
 
     /// <summary>Connects (under <paramref name="opening"/>, so that thousands do not all dial at once) and waits for the server's close.</summary>
     public async Task<SlowOutcome> RunAsync(SlowKind kind, IPAddress local, SemaphoreSlim opening, CancellationToken ct)
@@ -48,6 +58,10 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, TimeS
             try
             {
                 TimeSpan? tlsDone = null;
+                if (kind == SlowKind.BlockedThenSilent)
+                {
+                    return await BlockedThenSilentAsync(socket, clock, ct);
+                }
                 var seen = kind switch
                 {
                     SlowKind.Silent => await RawSocket.WaitForCloseAsync(socket, bound, ct),
@@ -92,8 +106,46 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, TimeS
     private async Task<CloseObservation> TlsThenSilentAsync(Socket socket, Action tlsDone, CancellationToken ct)
     {
         await using var network = new NetworkStream(socket, ownsSocket: false);
-        using var tls = await Tls13Client.HandshakeAsync(network, Auth, Core.Protocol.ProtocolConstants.TlsServerName, ct);
+        using var tls = await Tls13Client.HandshakeAsync(network, _strangerAuth, ProtocolConstants.TlsServerName, ct);
         tlsDone();
         return await RawSocket.WaitForCloseAsync(socket, bound, ct);
+    }
+
+    /// <summary>
+    /// A complete TLS handshake as the blocked node, then silence: reads what the server sends in place of its
+    /// ServerHello (it must be a Refusal) and when, then waits for the close.
+    /// </summary>
+    private async Task<SlowOutcome> BlockedThenSilentAsync(Socket socket, Stopwatch clock, CancellationToken ct)
+    {
+        const SlowKind kind = SlowKind.BlockedThenSilent;
+        await using var network = new NetworkStream(socket, ownsSocket: false);
+        using var tls = await Tls13Client.HandshakeAsync(network, _blockedAuth, ProtocolConstants.TlsServerName, ct);
+        var tlsDone = clock.Elapsed;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(bound);
+        NodeMessage? first;
+        try
+        {
+            first = await Frames.ReadAsync(tls.AsStream(), timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new SlowOutcome(kind, SlowResult.LeftOpen, clock.Elapsed, "no message and no close", tlsDone);
+        }
+        catch (InvalidDataException ex)
+        {
+            return new SlowOutcome(kind, SlowResult.Closed, clock.Elapsed, ex.Message, tlsDone);
+        }
+        var firstAt = clock.Elapsed;
+        var seen = first is null ? new CloseObservation(true, 0, TimeSpan.Zero) : await RawSocket.WaitForCloseAsync(socket, bound, ct);
+        var refusal = first as RefusalMessage;
+        var detail = first switch
+        {
+            RefusalMessage => null,
+            null => "closed without a Refusal",
+            _ => $"got {first.Type} instead of a Refusal",
+        };
+        return new SlowOutcome(kind, seen.Closed ? SlowResult.Closed : SlowResult.LeftOpen, clock.Elapsed, detail, tlsDone,
+            refusal?.Reason, refusal is null ? null : firstAt);
     }
 }

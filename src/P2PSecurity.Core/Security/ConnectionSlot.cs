@@ -13,6 +13,8 @@ public sealed class ConnectionSlot
     private readonly SecurityManager _owner;
     private Action<SecurityDecision>? _evict;
     private int _released;
+    private bool _secured;
+    private bool _authenticated;
 
     private readonly long _openedTimestamp;
 
@@ -35,11 +37,36 @@ public sealed class ConnectionSlot
     /// <summary>When the connection was admitted (kept as a monotonic timestamp; the wall-clock time is worked out when asked).</summary>
     public DateTimeOffset OpenedAt => _owner.TimeOf(_openedTimestamp);
 
-    /// <summary>The authenticated node key, once the node gate has let the connection through.</summary>
+    /// <summary>
+    /// The node key TLS proved, once the secured stage (<see cref="SecurityManager.EvaluateSecured"/>) or the node gate
+    /// has let the connection through; null before that, and for an anonymous peer.
+    /// </summary>
     public NodeKey? NodeKey { get; internal set; }
 
+    /// <summary>
+    /// True once TLS is complete and the secured stage let the connection on: from then on <see cref="NodeKey"/> is the
+    /// peer's (null: anonymous), and a reload judges the key even before the node handshake finished.
+    /// </summary>
+    /// <remarks>Written after <see cref="NodeKey"/> with release semantics, so a reader that sees it sees the key.</remarks>
+    public bool Secured
+    {
+        get => Volatile.Read(ref _secured);
+        internal set => Volatile.Write(ref _secured, value);
+    }
+
     /// <summary>True once the node gate has welcomed this connection.</summary>
-    public bool Authenticated { get; internal set; }
+    /// <remarks>Written after <see cref="ProvenSecret"/> with release semantics, as <see cref="Secured"/> is.</remarks>
+    public bool Authenticated
+    {
+        get => Volatile.Read(ref _authenticated);
+        internal set => Volatile.Write(ref _authenticated, value);
+    }
+
+    /// <summary>
+    /// Which network secret this connection proved in its handshake (never the secret itself), so that a reload can
+    /// evict a session whose secret is no longer accepted. <see cref="NetworkSecretFingerprint.None"/>: it proved none.
+    /// </summary>
+    internal NetworkSecretFingerprint ProvenSecret { get; set; }
 
     /// <summary>True when this connection was dialled by us (bootstrap), not accepted.</summary>
     public bool Outbound { get; init; }

@@ -58,15 +58,27 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>
-    /// The node gate, after TLS: the key proven by the peer's certificate (null when it presented none), and
-    /// whether it answered the network-key challenge. Blocked wins over allowed.
+    /// The node gate, after TLS, for a caller that checked the network-key answer itself: the key proven by the
+    /// peer's certificate (null when it presented none), and whether the answer proved the secret in force now.
     /// </summary>
     public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key, bool networkKeyProven)
+    {
+        slot.ProvenSecret = networkKeyProven ? NetworkSecretFingerprint.Of(Policy.NetworkSecretKey) : NetworkSecretFingerprint.None;
+        return EvaluateNode(slot, key);
+    }
+
+    /// <summary>
+    /// The node gate, after TLS and the peer's ClientHello: the key proven by the peer's certificate (null when it
+    /// presented none), and the network secret the slot proved (recorded by
+    /// <see cref="VerifyNetworkKey(ConnectionSlot, ReadOnlySpan{byte}, NodeKey, NodeKey, ReadOnlySpan{byte})"/>).
+    /// Blocked wins over allowed; a proof of a secret the policy does not accept is no proof.
+    /// </summary>
+    public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key)
     {
         var policy = Policy;
         try
         {
-            var reason = DecideNode(policy, key, networkKeyProven);
+            var reason = DecideNode(policy, key, slot.ProvenSecret.IsAcceptedBy(policy));
             if (reason != DenyReason.None)
             {
                 NotifyNodeRefused(slot.Address, key, reason);
@@ -76,8 +88,12 @@ public sealed partial class SecurityManager
             slot.Authenticated = true;
             // A reload may have swapped the policy between our read and now, and its eviction pass may have run
             // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
+            // The barrier keeps the read of the policy below from moving before the write above. A proof of a secret
+            // the newest policy no longer accepts does not count.
+            Interlocked.MemoryBarrier();
             var latest = Policy;
-            if (!ReferenceEquals(latest, policy) && DecideNode(latest, key, networkKeyProven) is var late and not DenyReason.None)
+            if (!ReferenceEquals(latest, policy) &&
+                DecideNode(latest, key, slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
                 NotifyNodeRefused(slot.Address, key, late);
@@ -100,33 +116,14 @@ public sealed partial class SecurityManager
 
     private static DenyReason DecideNode(SecurityPolicy policy, NodeKey? key, bool networkKeyProven)
     {
-        if (!policy.Enabled)
+        var reason = DecideKey(policy, key);
+        if (reason != DenyReason.None || !policy.Enabled)
         {
-            return DenyReason.None;
+            return reason;
         }
-        if (key is not { } k)
-        {
-            if (policy.RequireNodeAuthentication || policy.WhitelistMode)
-            {
-                return DenyReason.AuthenticationRequired;
-            }
-            // No certificate is allowed, but the network key still is required when set: its absence must not be
-            // a way around it.
-            return policy.NetworkSecretKey.Length > 0 && !networkKeyProven ? DenyReason.NetworkKeyProofFailed : DenyReason.None;
-        }
-        if (policy.BlockedNodeKeys.Contains(k))
-        {
-            return DenyReason.NodeBlocked;
-        }
-        if (policy.WhitelistMode && !policy.AllowedNodeKeys.Contains(k))
-        {
-            return DenyReason.NodeNotAllowed;
-        }
-        if (policy.NetworkSecretKey.Length > 0 && !networkKeyProven)
-        {
-            return DenyReason.NetworkKeyProofFailed;
-        }
-        return DenyReason.None;
+        // The network key is required when set, with or without a certificate: an anonymous peer's missing key
+        // must not be a way around it.
+        return policy.NetworkSecretKey.Length > 0 && !networkKeyProven ? DenyReason.NetworkKeyProofFailed : DenyReason.None;
     }
 
     /// <summary>The per-message gate: the message rate of the connection's address.</summary>
@@ -157,6 +154,25 @@ public sealed partial class SecurityManager
     {
         var secret = Policy.NetworkSecretKey;
         return secret.Length == 0 || NetworkKeyProof.Verify(secret, challenge, client, server, answer);
+    }
+
+    /// <summary>
+    /// Checks a network-key answer against the secret in force and records on the slot which secret it proved (a
+    /// fingerprint, never the secret), so that a later reload that changes the secret evicts the session.
+    /// </summary>
+    public bool VerifyNetworkKey(ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
+    {
+        var secret = Policy.NetworkSecretKey;
+        if (secret.Length == 0)
+        {
+            return true;
+        }
+        if (!NetworkKeyProof.Verify(secret, challenge, client, server, answer))
+        {
+            return false;
+        }
+        slot.ProvenSecret = NetworkSecretFingerprint.Of(secret);
+        return true;
     }
 
     /// <summary>Records a refusal decided by the transport (e.g. a TLS handshake that failed) for logs and status.</summary>

@@ -384,7 +384,12 @@ public sealed partial class SecurityManager : IDisposable
         return closed;
     }
 
-    /// <summary>Would the policy still let this live connection stay? (IP and node rules; counts and rates are for new events.)</summary>
+    /// <summary>
+    /// Would the policy still let this live connection stay? Every connection past the accept gate is judged on its
+    /// address; once TLS has made its key known (<see cref="ConnectionSlot.Secured"/>), on its key as the secured
+    /// stage judges it, which also refuses an anonymous one where a certificate is now required; once welcomed, on the
+    /// network secret it proved. Counts and rates are for new events and evict nobody.
+    /// </summary>
     public static SecurityDecision EvaluateLive(ConnectionSlot slot, SecurityPolicy policy)
     {
         if (!policy.Enabled)
@@ -395,16 +400,15 @@ public sealed partial class SecurityManager : IDisposable
         {
             return SecurityDecision.Deny(DenyReason.IpBlocked);
         }
-        if (slot.NodeKey is { } key)
+        // Authenticated is read before what it publishes (the key and the proven secret): see ConnectionSlot.
+        var welcomed = slot.Authenticated;
+        if ((welcomed || slot.Secured) && DecideKey(policy, slot.NodeKey) is var reason and not DenyReason.None)
         {
-            if (policy.BlockedNodeKeys.Contains(key))
-            {
-                return SecurityDecision.Deny(DenyReason.NodeBlocked);
-            }
-            if (policy.WhitelistMode && !policy.AllowedNodeKeys.Contains(key))
-            {
-                return SecurityDecision.Deny(DenyReason.NodeNotAllowed);
-            }
+            return SecurityDecision.Deny(reason);
+        }
+        if (welcomed && !slot.ProvenSecret.IsAcceptedBy(policy))
+        {
+            return SecurityDecision.Deny(DenyReason.NetworkKeyProofFailed);
         }
         return SecurityDecision.Allow;
     }

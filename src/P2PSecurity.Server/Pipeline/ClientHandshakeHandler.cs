@@ -91,8 +91,8 @@ internal sealed class ClientHandshakeHandler(PipelineServices services, Connecti
     {
         var manager = services.Manager;
         var serverKey = peer.NodeKey!.Value;
-        var proven = manager.VerifyNetworkKey(_challenge, services.Identity.NodeKey, serverKey, welcome.Proof ?? []);
-        var decision = manager.EvaluateNode(slot, serverKey, proven);
+        manager.VerifyNetworkKey(slot, _challenge, services.Identity.NodeKey, serverKey, welcome.Proof ?? []);
+        var decision = manager.EvaluateNode(slot, serverKey);
         if (!decision.Allowed)
         {
             RefuseServer(context, decision.Reason, decision.Reason.Describe());

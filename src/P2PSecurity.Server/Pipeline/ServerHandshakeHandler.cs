@@ -9,8 +9,9 @@ using P2PSecurity.Server.Hosting;
 namespace P2PSecurity.Server.Pipeline;
 
 /// <summary>
-/// Step 4 for an accepted connection, the node gate: after TLS, sends ServerHello with a fresh challenge, reads
-/// ClientHello, asks the manager about the node key and the network-key proof, and answers Welcome or Refusal.
+/// Step 4 for an accepted connection, the node gate: when TLS completes, asks the manager about the node key (the
+/// secured stage) and refuses at once or sends ServerHello with a fresh challenge; then reads ClientHello, asks the
+/// manager about the node key and the network-key proof, and answers Welcome or Refusal.
 /// On a welcome it hands the connection to the session handlers and removes itself.
 /// </summary>
 internal sealed class ServerHandshakeHandler(PipelineServices services, ConnectionSlot slot, TlsPeer peer) : ChannelHandlerAdapter
@@ -24,10 +25,7 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
         {
             if (tls.IsSuccessful)
             {
-                _challenge = NetworkKeyProof.NewChallenge();
-                var manager = services.Manager;
-                context.WriteAndFlushAsync(new ServerHelloMessage(ProtocolConstants.Version, manager.NetworkKeyProofRequired,
-                    manager.ClientCertificateRequired, _challenge, services.Identity.NodeKey));
+                OnSecured(context);
             }
             else
             {
@@ -38,6 +36,25 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
             }
         }
         context.FireUserEventTriggered(evt);
+    }
+
+    /// <summary>
+    /// TLS is up and the peer's key is known: the secured stage judges it before anything is said, so a blocked or
+    /// unlisted node gets its Refusal now instead of a ServerHello, and cannot hold its slot by staying silent.
+    /// </summary>
+    private void OnSecured(IChannelHandlerContext context)
+    {
+        var manager = services.Manager;
+        var secured = manager.EvaluateSecured(slot, peer.NodeKey);
+        if (!secured.Allowed)
+        {
+            _done = true;
+            ChannelClosing.Refuse(context, secured.Reason);
+            return;
+        }
+        _challenge = NetworkKeyProof.NewChallenge();
+        context.WriteAndFlushAsync(new ServerHelloMessage(ProtocolConstants.Version, manager.NetworkKeyProofRequired,
+            manager.ClientCertificateRequired, _challenge, services.Identity.NodeKey));
     }
 
     public override void ChannelRead(IChannelHandlerContext context, object message)
@@ -57,8 +74,8 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
         var manager = services.Manager;
         var own = services.Identity.NodeKey;
         var clientKey = peer.NodeKey ?? default;
-        var proven = manager.VerifyNetworkKey(_challenge, clientKey, own, hello.Proof ?? []);
-        var decision = manager.EvaluateNode(slot, peer.NodeKey, proven);
+        manager.VerifyNetworkKey(slot, _challenge, clientKey, own, hello.Proof ?? []);
+        var decision = manager.EvaluateNode(slot, peer.NodeKey);
         if (!decision.Allowed)
         {
             ChannelClosing.Refuse(context, decision.Reason);

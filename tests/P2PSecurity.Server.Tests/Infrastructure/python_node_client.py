@@ -53,7 +53,10 @@ def main():
     with socket.create_connection((host, port), timeout=10) as raw:
         with context.wrap_socket(raw, server_hostname="p2psecurity-node") as conn:
             hello = read_frame(conn)
-            assert hello[0] == 0x01, "expected ServerHello"
+            if hello[0] == 0x04:            # refused as soon as TLS made our key known
+                print(json.dumps({"refused": hello[1], "text": hello[2:].decode("utf-8")}))
+                return
+            assert hello[0] == 0x01, "expected ServerHello or Refusal"
             version, flags = hello[1], hello[2]
             server_challenge, server_key = hello[3:35], hello[35:67]
             my_challenge = os.urandom(32)
