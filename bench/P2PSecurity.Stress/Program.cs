@@ -16,7 +16,7 @@ const string Usage = """
     usage: p2psecurity-stress COMMAND [options]
       policy-fuzz    [--count 10000] [--seed 1]
       wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
-      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent, BlockedThenSilent) [--server DLL]
+      slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent, BlockedThenSilent) [--concurrency all] [--server DLL]
       flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
       impersonation  [--server DLL]
       broadcast-replay [--newer 200000] [--server DLL]   (a captured signed broadcast replayed after newer ids and a restart)
@@ -81,9 +81,10 @@ try
             }, Progress, cancel.Token);
             break;
         case "slow-clients":
-            a.RejectUnknown("--count", "--timeout-ms", "--slack-ms", "--kinds", "--server");
+            a.RejectUnknown("--count", "--timeout-ms", "--slack-ms", "--kinds", "--concurrency", "--server");
             report = await SlowClientsHarness.RunAsync(a.Number("--count", 2000), TimeSpan.FromMilliseconds(a.Number("--timeout-ms", 2000, min: 100)),
-                TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Enums<SlowKind>("--kinds", SlowClientsHarness.DefaultKinds), a.Text("--server"), Progress, cancel.Token);
+                TimeSpan.FromMilliseconds(a.Number("--slack-ms", 1000, min: 0)), a.Enums<SlowKind>("--kinds", SlowClientsHarness.DefaultKinds), a.Text("--server"), Progress, cancel.Token,
+                concurrency: a.Text("--concurrency") is null ? null : a.Number("--concurrency", 1));
             break;
         case "flood":
             a.RejectUnknown("--seconds", "--concurrency", "--sources", "--server");

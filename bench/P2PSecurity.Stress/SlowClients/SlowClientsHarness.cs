@@ -27,8 +27,12 @@ public static class SlowClientsHarness
     /// The bound on the p99 time from TLS completed to the Refusal for <see cref="SlowKind.BlockedThenSilent"/>
     /// (default <see cref="DefaultRefusalTarget"/>; the short test, on a machine shared with other tests, sets a looser one).
     /// </param>
+    /// <param name="concurrency">
+    /// How many clients run at once (default: all of them). One at a time times a single client against an otherwise
+    /// idle server, which is what the blocked-node figure is about; all at once is the burst.
+    /// </param>
     public static async Task<HarnessReport> RunAsync(int count, TimeSpan timeout, TimeSpan slack, IReadOnlyList<SlowKind> kinds, string? serverDll,
-        Action<string> progress, CancellationToken ct, TimeSpan? refusalTarget = null)
+        Action<string> progress, CancellationToken ct, TimeSpan? refusalTarget = null, int? concurrency = null)
     {
         var loadAtStart = MachineLoad.Describe();
         using var probeIdentity = NodeIdentity.Create();
@@ -47,14 +51,26 @@ public static class SlowClientsHarness
         var baselineSockets = ServerSockets.SocketDescriptors(server.Pid);
         await using var sampler = new MemorySampler(server.Pid, TimeSpan.FromMilliseconds(100));
 
-        progress($"opening {count:N0} slow clients (HANDSHAKE_TIMEOUT {timeout.TotalMilliseconds:F0} ms)");
+        var atOnce = Math.Min(concurrency ?? count, count);
+        progress($"opening {count:N0} slow clients, {atOnce:N0} at once (HANDSHAKE_TIMEOUT {timeout.TotalMilliseconds:F0} ms)");
         var client = new SlowClient(server.EndPoint, stranger, blocked, timeout + slack + TimeSpan.FromSeconds(5));
         var addresses = new AddressPool(30);
         using var opening = new SemaphoreSlim(256);
         using var done = new CancellationTokenSource();
         var probing = probe.RunUntilAsync(TimeSpan.FromMilliseconds(200), done.Token);
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(
-            () => client.RunAsync(kinds[i % kinds.Count], addresses.Next(), opening, ct), ct)));
+        using var running = new SemaphoreSlim(atOnce);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await running.WaitAsync(ct);
+            try
+            {
+                return await client.RunAsync(kinds[i % kinds.Count], addresses.Next(), opening, ct);
+            }
+            finally
+            {
+                running.Release();
+            }
+        }, ct)));
         await done.CancelAsync();
         var during = await probing;
         var (stillOpen, stillHeld) = await ServerSockets.SettleAsync(server.Pid, server.Port, baselineSockets, TimeSpan.FromSeconds(15), ct);
@@ -68,7 +84,7 @@ public static class SlowClientsHarness
         var times = LatencySummary.Of(timed.Select(o => o.Elapsed));
         var report = new HarnessReport("slow-clients", loadAtStart)
             .Cpu(sampler)
-            .Info("slow_clients", count, $"{count:N0} ({string.Join(", ", kinds.Select(k => $"{k} {outcomes.Count(o => o.Kind == k)}"))})")
+            .Info("slow_clients", count, $"{count:N0}, {atOnce:N0} at once ({string.Join(", ", kinds.Select(k => $"{k} {outcomes.Count(o => o.Kind == k)}"))})")
             .Zero("server_exits", server.HasExited ? 1 : 0)
             .Zero("left_open", outcomes.Count(o => o.Result == SlowResult.LeftOpen))
             .Zero("connect_failures", outcomes.Count(o => o.Result == SlowResult.ConnectFailed))
