@@ -63,22 +63,6 @@ public sealed class AcceptGateHandlerTests : IDisposable
         server.FinishAndReleaseAll();
     }
 
-    [Fact]
-    public void Accept_NothingChanged_DecidesAtOnce()
-    {
-        using var manager = Start($"BLOCKED_IP_ADDRESSES={Blocked}\n");
-        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
-        var allowed = new AcceptedChild("127.0.0.5");
-        var blocked = new AcceptedChild(Blocked);
-
-        server.WriteInbound(allowed, blocked);
-
-        Assert.Same(allowed, server.ReadInbound<IChannel>());
-        Assert.False(blocked.Active);
-        Assert.False(manager.BackgroundReloadRunning);
-        server.FinishAndReleaseAll();
-    }
-
     private SecurityManager Start(string policy)
     {
         _folder.WriteEnv(policy);
