@@ -7,5 +7,6 @@ var root = new RootCommand("Ask the running P2PSecurity server for its status, m
     StatusCommand.Create(),
     ReloadCommand.Create(),
     CheckCommand.Create(),
+    LockdownCommand.Create(),
 };
 return await ToolRunner.RunAsync(root, "reload_security", args);

@@ -22,6 +22,11 @@ internal sealed class StatusReport(ToolContext context)
     private static void Print(StatusInfo s, TextWriter o)
     {
         var inv = CultureInfo.InvariantCulture;
+        if (s.Lockdown.Active)
+        {
+            // First, so that an operator in a hurry sees it before anything else.
+            o.WriteLine(LockdownRequester.Line(s.Lockdown));
+        }
         o.WriteLine(string.Create(inv, $"server       pid {s.Server.ProcessId}, listening on {s.Server.ListenEndpoint ?? "(unknown)"}, node key {s.Server.NodeKey ?? "(unknown)"}"));
         o.WriteLine($"up since     {ReloadText.Time(s.StartedAt)}");
         o.WriteLine(string.Create(inv, $"policy       {s.PolicyPath}, revision {s.PolicyRevision}, in force since {ReloadText.Time(s.PolicyLoadedAt)}"));

@@ -32,7 +32,10 @@ public static class ControlProtocol
         /// <summary>Node keys recently refused at the node gate.</summary>
         public const string Pending = "pending";
 
-        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending];
+        /// <summary>The kill switch: <c>action</c> "on" (with its options) or "off", or none to show the state.</summary>
+        public const string Lockdown = "lockdown";
+
+        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown];
     }
 
     /// <summary>Error codes of a response with <c>ok: false</c>.</summary>

@@ -14,5 +14,20 @@ public sealed class ControlRequest
     /// <summary>check-live: a candidate policy's text, when it fits in a request.</summary>
     public string? Text { get; set; }
 
+    /// <summary>lockdown: "on", "off", or null to show the state.</summary>
+    public string? Action { get; set; }
+
+    /// <summary>lockdown on: let keys in ALLOWED_NODE_KEYS through (TLS and node gate).</summary>
+    public bool? AllowTrusted { get; set; }
+
+    /// <summary>lockdown on: leave open sessions alone.</summary>
+    public bool? KeepSessions { get; set; }
+
+    /// <summary>lockdown on: lift after this many seconds.</summary>
+    public double? ForSeconds { get; set; }
+
+    /// <summary>lockdown on: why, for the log and status (at most 200 characters, no control characters).</summary>
+    public string? Reason { get; set; }
+
     public static ControlRequest Of(string type) => new() { Type = type };
 }

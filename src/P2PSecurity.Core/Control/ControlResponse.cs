@@ -23,6 +23,8 @@ public sealed class ControlResponse
 
     public PendingInfo? Pending { get; set; }
 
+    public LockdownInfo? Lockdown { get; set; }
+
     public static ControlResponse Failure(string? type, string code, string message) =>
         new() { Ok = false, Type = type, Error = new ControlError { Code = code, Message = message } };
 }

@@ -5,6 +5,9 @@ public sealed class StatusInfo
 {
     public ServerInfo Server { get; set; } = new();
 
+    /// <summary>The kill switch: shown first by <c>reload_security status</c>.</summary>
+    public LockdownInfo Lockdown { get; set; } = new();
+
     public DateTimeOffset StartedAt { get; set; }
 
     /// <summary>The policy file the server watches.</summary>

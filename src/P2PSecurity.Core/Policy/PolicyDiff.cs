@@ -55,6 +55,7 @@ public static class PolicyDiff
         Scalar(PolicyKeys.EvictOnPolicyChange, before.EvictOnPolicyChange, after.EvictOnPolicyChange);
         Scalar(PolicyKeys.ControlSocket, before.ControlSocket, after.ControlSocket);
         Scalar(PolicyKeys.BootstrapAddresses, string.Join(",", before.BootstrapAddresses), string.Join(",", after.BootstrapAddresses));
+        Scalar(PolicyKeys.Lockdown, before.Lockdown, after.Lockdown);
         return changes;
     }
 

@@ -28,6 +28,7 @@ public static class PolicyKeys
     public const string ControlSocket = "CONTROL_SOCKET";
     public const string BootstrapAddresses = "BOOTSTRAP_ADDRESSES";
     public const string BroadcastMaxAge = "BROADCAST_MAX_AGE";
+    public const string Lockdown = "LOCKDOWN";
 
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -37,6 +38,7 @@ public static class PolicyKeys
         RejectUnsignedMessages, LogSecurityEvents, SecurityLogFile, Port, ListenAddress, HandshakeTimeout,
         MaxFrameSize, FrameTimeout, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
         BroadcastMaxAge,
+        Lockdown,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>

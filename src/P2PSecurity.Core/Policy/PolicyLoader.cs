@@ -90,6 +90,7 @@ public static class PolicyLoader
             EvictOnPolicyChange = reader.Bool(PolicyKeys.EvictOnPolicyChange, defaults.EvictOnPolicyChange),
             ControlSocket = reader.Path(PolicyKeys.ControlSocket, defaults.ControlSocket),
             BootstrapAddresses = reader.Bootstrap(PolicyKeys.BootstrapAddresses),
+            Lockdown = reader.Bool(PolicyKeys.Lockdown, defaults.Lockdown),
         };
 
         foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
@@ -101,6 +102,11 @@ public static class PolicyLoader
         {
             diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.RejectUnsignedMessages)?.Line, PolicyKeys.RejectUnsignedMessages, null,
                 "is true while ENABLE_MESSAGE_SIGNING is false: this node sends unsigned messages that signing peers will drop"));
+        }
+        if (policy.Lockdown)
+        {
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.Lockdown)?.Line, PolicyKeys.Lockdown, null,
+                "is true: the server is locked down, every new connection is refused and open sessions are closed"));
         }
         if (!policy.Enabled)
         {

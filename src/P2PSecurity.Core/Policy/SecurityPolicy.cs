@@ -64,6 +64,9 @@ public sealed record SecurityPolicy
     public string ControlSocket { get; init; } = "p2psecurity.sock";
     public IReadOnlyList<BootstrapPeer> BootstrapAddresses { get; init; } = [];
 
+    /// <summary>LOCKDOWN=true: the kill switch from the file (every new connection refused, sessions closed).</summary>
+    public bool Lockdown { get; init; }
+
     /// <summary>Whitelist mode: only the listed keys may connect.</summary>
     public bool WhitelistMode => AllowedNodeKeys.Count > 0;
 

@@ -10,6 +10,9 @@ public enum DenyReason : byte
     TooManyConnectionsFromIp = 2,
     ConnectionRateExceeded = 3,
 
+    // The kill switch (reload_security lockdown, LOCKDOWN=true): before TLS, or at the node gate with --allow-trusted.
+    Lockdown = 5,
+
     // After authentication.
     AuthenticationRequired = 10,
     AuthenticationFailed = 11,
@@ -40,6 +43,7 @@ public static class DenyReasonNames
         DenyReason.IpBlocked => "ip_blocked",
         DenyReason.TooManyConnectionsFromIp => "too_many_connections_from_ip",
         DenyReason.ConnectionRateExceeded => "connection_rate_exceeded",
+        DenyReason.Lockdown => "lockdown",
         DenyReason.AuthenticationRequired => "authentication_required",
         DenyReason.AuthenticationFailed => "authentication_failed",
         DenyReason.NodeBlocked => "node_blocked",
@@ -62,6 +66,7 @@ public static class DenyReasonNames
         DenyReason.IpBlocked => "address is in BLOCKED_IP_ADDRESSES",
         DenyReason.TooManyConnectionsFromIp => "MAX_CONNECTIONS_PER_IP reached for this address",
         DenyReason.ConnectionRateExceeded => "CONNECTION_RATE_LIMIT exceeded for this address",
+        DenyReason.Lockdown => "the server is locked down (reload_security lockdown, or LOCKDOWN=true)",
         DenyReason.AuthenticationRequired => "no client certificate presented (REQUIRE_NODE_AUTHENTICATION)",
         DenyReason.AuthenticationFailed => "authentication failed",
         DenyReason.NodeBlocked => "node key is in BLOCKED_NODE_KEYS",

@@ -1,4 +1,5 @@
 using System.Net;
+using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
 
@@ -14,8 +15,13 @@ public sealed partial class SecurityManager
     public AcceptResult EvaluateAccept(IPAddress remote, bool outbound = false)
     {
         var policy = Policy;
+        var lockdown = LockdownNow(policy);
         try
         {
+            if (LockdownGate.RefusesAccept(lockdown))
+            {
+                return Refuse(remote, null, DenyReason.Lockdown);
+            }
             // The key is the same for IPv4 and IPv4-mapped IPv6 (which is how a dual-mode socket shows every IPv4
             // peer); the mapped form is turned into an IPv4 object only when a new per-address state is made, so
             // the decision itself allocates nothing.
@@ -76,9 +82,10 @@ public sealed partial class SecurityManager
     public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key)
     {
         var policy = Policy;
+        var lockdown = LockdownNow(policy);
         try
         {
-            var reason = DecideNode(policy, key, slot.ProvenSecret.IsAcceptedBy(policy));
+            var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
             if (reason != DenyReason.None)
             {
                 NotifyNodeRefused(slot.Address, key, reason);
@@ -89,11 +96,12 @@ public sealed partial class SecurityManager
             // A reload may have swapped the policy between our read and now, and its eviction pass may have run
             // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
             // The barrier keeps the read of the policy below from moving before the write above. A proof of a secret
-            // the newest policy no longer accepts does not count.
+            // the newest policy no longer accepts does not count. The same for a lockdown engaged meanwhile.
             Interlocked.MemoryBarrier();
             var latest = Policy;
-            if (!ReferenceEquals(latest, policy) &&
-                DecideNode(latest, key, slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
+            var latestLockdown = LockdownNow(latest);
+            if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
+                DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
                 NotifyNodeRefused(slot.Address, key, late);
@@ -112,6 +120,12 @@ public sealed partial class SecurityManager
             CountRefusal(DenyReason.InternalError);
             return SecurityDecision.Deny(DenyReason.InternalError);
         }
+    }
+
+    private static DenyReason DecideNode(SecurityPolicy policy, LockdownState lockdown, NodeKey? key, bool networkKeyProven)
+    {
+        var reason = DecideNode(policy, key, networkKeyProven);
+        return reason == DenyReason.None && LockdownGate.RefusesNode(lockdown, policy, key) ? DenyReason.Lockdown : reason;
     }
 
     private static DenyReason DecideNode(SecurityPolicy policy, NodeKey? key, bool networkKeyProven)

@@ -13,7 +13,7 @@ public sealed partial class SecurityManager
         get
         {
             var policy = Policy;
-            return policy.Enabled && (policy.RequireNodeAuthentication || policy.WhitelistMode);
+            return (policy.Enabled && (policy.RequireNodeAuthentication || policy.WhitelistMode)) || LockdownNow(policy).Active;
         }
     }
 
@@ -35,11 +35,11 @@ public sealed partial class SecurityManager
     /// <summary>
     /// For a connection whose eviction callback was registered just now: a reload that ran between its accept and
     /// the registration found no callback to call, so ask again. Refuses only when the policy in force refuses this
-    /// live connection and EVICT_ON_POLICY_CHANGE is on.
+    /// live connection and EVICT_ON_POLICY_CHANGE is on, or when the lockdown closes it.
     /// </summary>
     public SecurityDecision EvaluateEviction(ConnectionSlot slot)
     {
         var policy = Policy;
-        return policy.EvictOnPolicyChange ? EvaluateLive(slot, policy) : SecurityDecision.Allow;
+        return LiveVerdict(slot, policy, LockdownNow(policy));
     }
 }

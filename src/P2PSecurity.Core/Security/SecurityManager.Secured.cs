@@ -1,3 +1,4 @@
+using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
 
@@ -18,9 +19,10 @@ public sealed partial class SecurityManager
     public SecurityDecision EvaluateSecured(ConnectionSlot slot, NodeKey? key)
     {
         var policy = Policy;
+        var lockdown = LockdownNow(policy);
         try
         {
-            var reason = DecideKey(policy, key);
+            var reason = DecideKey(policy, lockdown, key);
             if (reason != DenyReason.None)
             {
                 NotifyNodeRefused(slot.Address, key, reason);
@@ -33,7 +35,9 @@ public sealed partial class SecurityManager
             // read of the policy below from moving before the writes above.
             Interlocked.MemoryBarrier();
             var latest = Policy;
-            if (!ReferenceEquals(latest, policy) && DecideKey(latest, key) is var late and not DenyReason.None)
+            var latestLockdown = LockdownNow(latest);
+            if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
+                DecideKey(latest, latestLockdown, key) is var late and not DenyReason.None)
             {
                 slot.Secured = false;
                 NotifyNodeRefused(slot.Address, key, late);
@@ -47,6 +51,13 @@ public sealed partial class SecurityManager
             CountRefusal(DenyReason.InternalError);
             return SecurityDecision.Deny(DenyReason.InternalError);
         }
+    }
+
+    /// <summary>The key rules, then the lockdown (which with --allow-trusted welcomes trusted keys only).</summary>
+    private static DenyReason DecideKey(SecurityPolicy policy, LockdownState lockdown, NodeKey? key)
+    {
+        var reason = DecideKey(policy, key);
+        return reason == DenyReason.None && LockdownGate.RefusesNode(lockdown, policy, key) ? DenyReason.Lockdown : reason;
     }
 
     /// <summary>

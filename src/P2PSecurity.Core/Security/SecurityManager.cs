@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
 
@@ -26,6 +27,7 @@ public sealed partial class SecurityManager : IDisposable
     private readonly long[] _refusals = new long[256];
     private readonly Lock _reloadLock = new();
     private readonly ITimer _sweeper;
+    private readonly LockdownSwitch _lockdown;
     private SecurityPolicy _policy;
     private PolicyFileWatch _watch;
     private ReloadResult _lastReload;
@@ -36,8 +38,9 @@ public sealed partial class SecurityManager : IDisposable
     private long _racyWindowNs = PolicyFileWatch.DefaultRacyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
 
-    private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time)
+    private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time, LockdownSwitch lockdown)
     {
+        _lockdown = lockdown;
         PolicyPath = policyPath;
         _policy = initial;
         _watch = watch;
@@ -83,7 +86,9 @@ public sealed partial class SecurityManager : IDisposable
             diagnostics = result.Diagnostics;
         }
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
-        var manager = new SecurityManager(fullPath, policy, watch, first, logger, time);
+        var lockdown = LockdownSwitch.Open(LockdownStore.PathFor(fullPath), time, logger);
+        lockdown.ObservePolicy(policy.Lockdown, first.At);
+        var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown);
         foreach (var warning in diagnostics)
         {
             SecurityLog.PolicyWarning(logger, warning.ToString());
@@ -244,7 +249,8 @@ public sealed partial class SecurityManager : IDisposable
         var next = loaded.Policy with { Revision = current.Revision + 1 };
         var changes = PolicyDiff.Compute(current, next);
         Interlocked.Exchange(ref _policy, next);
-        var closed = next.EvictOnPolicyChange ? EvictRefused(next) : 0;
+        _lockdown.ObservePolicy(next.Lockdown, now);
+        var closed = EvictRefused(next, LockdownNow(next));
         var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger);
         Volatile.Write(ref _lastReload, applied);
         SecurityLog.PolicyReloaded(_logger, next.Revision, trigger, changes.Count, closed);
@@ -367,13 +373,13 @@ public sealed partial class SecurityManager : IDisposable
         set => Interlocked.Exchange(ref _racyWindowNs, value.Ticks * 100);
     }
 
-    /// <summary>Closes every live connection the new policy refuses; returns how many.</summary>
-    private int EvictRefused(SecurityPolicy policy)
+    /// <summary>Closes every live connection that the policy (when EVICT_ON_POLICY_CHANGE) or the lockdown refuses; returns how many.</summary>
+    private int EvictRefused(SecurityPolicy policy, LockdownState lockdown)
     {
         var closed = 0;
         foreach (var slot in LiveConnections)
         {
-            var decision = EvaluateLive(slot, policy);
+            var decision = LiveVerdict(slot, policy, lockdown);
             if (!decision.Allowed && slot.Evict(decision))
             {
                 closed++;
@@ -431,6 +437,7 @@ public sealed partial class SecurityManager : IDisposable
 
     public void Dispose()
     {
+        _lockdown.Dispose();
         _sweeper.Dispose();
         _rejections.Dispose();
     }

@@ -36,6 +36,7 @@ internal sealed class ControlRequestHandler : IDisposable
             Requests.Status => new ControlResponse { Ok = true, Type = request.Type, Status = StatusBuilder.Build(_manager, _server, PolicyLoadedAt) },
             Requests.Reload => new ControlResponse { Ok = true, Type = request.Type, Reload = ReloadInfo.From(_manager.Reload("control")) },
             Requests.CheckLive => CheckLive(request),
+            Requests.Lockdown => LockdownRequest.Handle(_manager, request),
             Requests.Pending => new ControlResponse
             {
                 Ok = true,

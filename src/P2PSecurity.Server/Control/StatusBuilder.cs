@@ -18,6 +18,7 @@ internal static class StatusBuilder
         var live = manager.LiveConnections;
         return new StatusInfo
         {
+            Lockdown = LockdownRequest.Describe(manager),
             Server = new ServerInfo
             {
                 ListenEndpoint = server?.ListenEndpoint,

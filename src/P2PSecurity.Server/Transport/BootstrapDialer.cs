@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
+using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
@@ -26,11 +27,29 @@ internal sealed class BootstrapDialer(
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private readonly ReconnectBackoff _backoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
 
+    /// <summary>How often a locked-down dialler looks whether the lockdown was lifted (no network, no backoff growth).</summary>
+    private static readonly TimeSpan LockdownPoll = TimeSpan.FromSeconds(1);
+
     public async Task RunAsync(CancellationToken stop)
     {
         var peer = tracker.Peer.ToString();
         while (!stop.IsCancellationRequested)
         {
+            var manager = services.Manager;
+            if (LockdownGate.RefusesAccept(manager.LockdownInForce(manager.Policy)))
+            {
+                // Locked down: no dialling at all (not even name resolution); resume within a second of the lift.
+                tracker.Waiting("lockdown: not dialling", services.Time.GetUtcNow() + LockdownPoll);
+                try
+                {
+                    await Task.Delay(LockdownPoll, services.Time, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
             tracker.Connecting();
             var (welcomed, error) = await DialOnceAsync(stop).ConfigureAwait(false);
             if (stop.IsCancellationRequested)
