@@ -29,12 +29,12 @@ internal sealed class LiveServer : IAsyncDisposable
 
     public ControlChannelService Channel { get; }
 
-    public static Task<LiveServer> StartAsync(string envText) => StartAsync(new TempFolder(envText));
+    public static Task<LiveServer> StartAsync(string envText, TimeProvider? time = null) => StartAsync(new TempFolder(envText), time);
 
-    /// <summary>Starts a server on an existing folder (its .env must be valid).</summary>
-    public static async Task<LiveServer> StartAsync(TempFolder folder)
+    /// <summary>Starts a server on an existing folder (its .env must be valid), on <paramref name="time"/> (default: the system clock).</summary>
+    public static async Task<LiveServer> StartAsync(TempFolder folder, TimeProvider? time = null)
     {
-        var manager = SecurityManager.Create(folder.EnvPath);
+        var manager = SecurityManager.Create(folder.EnvPath, time: time);
         var channel = new ControlChannelService(manager, new ControlChannelOptions(), NullLogger<ControlChannelService>.Instance, new RecentNodeRefusals());
         await channel.StartAsync(CancellationToken.None);
         return new LiveServer(folder, manager, channel);
