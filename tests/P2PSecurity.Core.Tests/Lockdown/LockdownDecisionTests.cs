@@ -109,6 +109,26 @@ public sealed class LockdownDecisionTests
     }
 
     [Fact]
+    public void EvaluateSecured_AllowTrusted_RefusesAnUntrustedKeyBeforeServerHelloAndEvictsOneSecuredEarlier()
+    {
+        using var h = new ManagerHarness(Roomy);
+        var early = h.Manager.OnNewConnection(Ip).Slot!;
+        Assert.True(h.Manager.EvaluateSecured(early, TestKeys.Key(2)).Allowed);
+        var evicted = new List<DenyReason>();
+        early.OnEvict(d => evicted.Add(d.Reason));
+
+        var (_, closed) = h.Manager.EngageLockdown(new LockdownOptions { AllowTrusted = true });
+
+        Assert.Equal(1, closed);
+        Assert.Equal([DenyReason.Lockdown], evicted);
+        var late = h.Manager.OnNewConnection(Ip).Slot!;
+        Assert.Equal(DenyReason.Lockdown, h.Manager.EvaluateSecured(late, TestKeys.Key(2)).Reason);
+        h.Apply(Roomy + $"ALLOWED_NODE_KEYS={TestKeys.Hex(2)}\n");
+        var trusted = h.Manager.OnNewConnection(Ip).Slot!;
+        Assert.True(h.Manager.EvaluateSecured(trusted, TestKeys.Key(2)).Allowed);
+    }
+
+    [Fact]
     public void PolicyFile_LockdownTrue_RefusesAndEvictsEvenWithoutEvictOnPolicyChange()
     {
         using var h = new ManagerHarness(Roomy + "EVICT_ON_POLICY_CHANGE=false\n");
