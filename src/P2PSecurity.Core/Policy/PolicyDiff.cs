@@ -56,6 +56,9 @@ public static class PolicyDiff
         Scalar(PolicyKeys.ControlSocket, before.ControlSocket, after.ControlSocket);
         Scalar(PolicyKeys.BootstrapAddresses, string.Join(",", before.BootstrapAddresses), string.Join(",", after.BootstrapAddresses));
         Scalar(PolicyKeys.Lockdown, before.Lockdown, after.Lockdown);
+        Scalar(PolicyKeys.DashboardAddress, WebListenAddress.Format(before.DashboardAddress), WebListenAddress.Format(after.DashboardAddress));
+        Scalar(PolicyKeys.DashboardCertFile, before.DashboardCertFile, after.DashboardCertFile);
+        Scalar(PolicyKeys.MetricsAddress, WebListenAddress.Format(before.MetricsAddress), WebListenAddress.Format(after.MetricsAddress));
         return changes;
     }
 

@@ -29,6 +29,9 @@ public static class PolicyKeys
     public const string BootstrapAddresses = "BOOTSTRAP_ADDRESSES";
     public const string BroadcastMaxAge = "BROADCAST_MAX_AGE";
     public const string Lockdown = "LOCKDOWN";
+    public const string DashboardAddress = "DASHBOARD_ADDRESS";
+    public const string DashboardCertFile = "DASHBOARD_CERT_FILE";
+    public const string MetricsAddress = "METRICS_ADDRESS";
 
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -38,12 +41,13 @@ public static class PolicyKeys
         RejectUnsignedMessages, LogSecurityEvents, SecurityLogFile, Port, ListenAddress, HandshakeTimeout,
         MaxFrameSize, FrameTimeout, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
         BroadcastMaxAge,
-        Lockdown,
+        Lockdown, DashboardAddress, DashboardCertFile, MetricsAddress,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>
     public static IReadOnlySet<string> RestartOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         Port, ListenAddress, SecurityLogFile, NodeIdentityFile, ControlSocket, BootstrapAddresses,
+        DashboardAddress, DashboardCertFile, MetricsAddress,
     };
 }

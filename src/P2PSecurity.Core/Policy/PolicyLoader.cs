@@ -91,6 +91,9 @@ public static class PolicyLoader
             ControlSocket = reader.Path(PolicyKeys.ControlSocket, defaults.ControlSocket),
             BootstrapAddresses = reader.Bootstrap(PolicyKeys.BootstrapAddresses),
             Lockdown = reader.Bool(PolicyKeys.Lockdown, defaults.Lockdown),
+            DashboardAddress = reader.WebAddress(PolicyKeys.DashboardAddress, defaults.DashboardAddress, WebListenAddress.DashboardDefault),
+            DashboardCertFile = reader.Path(PolicyKeys.DashboardCertFile, defaults.DashboardCertFile),
+            MetricsAddress = reader.WebAddress(PolicyKeys.MetricsAddress, defaults.MetricsAddress, WebListenAddress.MetricsDefault),
         };
 
         foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
@@ -255,6 +258,20 @@ public static class PolicyLoader
                 return v;
             }
             Error(a, v, "is not an IP address to listen on (:: for every IPv4 and IPv6 address, 0.0.0.0 for IPv4 only, 127.0.0.1 for this host only)");
+            return fallback;
+        }
+
+        public WebListenAddress? WebAddress(string key, WebListenAddress? fallback, WebListenAddress onDefault)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (WebListenAddress.TryParse(v, onDefault, out var address, out var error))
+            {
+                return address;
+            }
+            Error(a, v, error);
             return fallback;
         }
 

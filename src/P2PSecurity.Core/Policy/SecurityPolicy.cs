@@ -66,6 +66,14 @@ public sealed record SecurityPolicy
 
     /// <summary>LOCKDOWN=true: the kill switch from the file (every new connection refused, sessions closed).</summary>
     public bool Lockdown { get; init; }
+    /// <summary>Where the dashboard listens (DASHBOARD_ADDRESS); null when off.</summary>
+    public WebListenAddress? DashboardAddress { get; init; } = WebListenAddress.DashboardDefault;
+
+    /// <summary>The dashboard's TLS certificate and key (PEM); empty for a self-signed one when TLS is needed.</summary>
+    public string DashboardCertFile { get; init; } = "";
+
+    /// <summary>Where /metrics is served (METRICS_ADDRESS); null when off, the default.</summary>
+    public WebListenAddress? MetricsAddress { get; init; }
 
     /// <summary>Whitelist mode: only the listed keys may connect.</summary>
     public bool WhitelistMode => AllowedNodeKeys.Count > 0;

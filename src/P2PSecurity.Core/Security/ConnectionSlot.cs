@@ -28,6 +28,9 @@ public sealed class ConnectionSlot
 
     internal IpState State { get; }
 
+    /// <summary>The monotonic timestamp of the admission (for the handshake-duration histogram).</summary>
+    internal long OpenedTimestamp => _openedTimestamp;
+
     /// <summary>A number unique for the life of the process, for logs.</summary>
     public long Id { get; }
 

@@ -45,6 +45,10 @@ public sealed partial class SecurityManager
                 }
                 var slot = new ConnectionSlot(this, state, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
                 state.Link(slot);
+                if (!outbound)
+                {
+                    Metrics.Accepted();
+                }
                 return new AcceptResult(SecurityDecision.Allow, slot);
             }
         }
@@ -83,6 +87,7 @@ public sealed partial class SecurityManager
     {
         var policy = Policy;
         var lockdown = LockdownNow(policy);
+        Metrics.Handshake(slot.OpenedTimestamp, _time);
         try
         {
             var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
@@ -144,14 +149,12 @@ public sealed partial class SecurityManager
     public SecurityDecision EvaluateMessage(ConnectionSlot slot)
     {
         var policy = Policy;
-        if (!policy.Enabled)
+        if (!policy.Enabled || slot.State.TryTakeMessage(policy.MessageRateLimit, _time.GetTimestamp(), _time.TimestampFrequency))
         {
+            Metrics.Message(allowed: true);
             return SecurityDecision.Allow;
         }
-        if (slot.State.TryTakeMessage(policy.MessageRateLimit, _time.GetTimestamp(), _time.TimestampFrequency))
-        {
-            return SecurityDecision.Allow;
-        }
+        Metrics.Message(allowed: false);
         return Refuse(slot.Address, slot.NodeKey, DenyReason.MessageRateExceeded).Decision;
     }
 

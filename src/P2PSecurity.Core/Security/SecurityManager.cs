@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
+using P2PSecurity.Core.Metrics;
 using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Core.Security;
@@ -50,6 +51,7 @@ public sealed partial class SecurityManager : IDisposable
         StartedAt = time.GetUtcNow();
         _rejections = new RejectionLog(logger, time);
         _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        Metrics = new SecurityMetrics(this, StartedAt);
     }
 
     /// <summary>
@@ -114,6 +116,9 @@ public sealed partial class SecurityManager : IDisposable
 
     /// <summary>How many times the policy file's content has been read (for tests and status).</summary>
     public long FileReads => Interlocked.Read(ref _fileReads);
+
+    /// <summary>The instruments for METRICS_ADDRESS (counts of accepts, refusals, messages, reloads).</summary>
+    public SecurityMetrics Metrics { get; }
 
     /// <summary>Raised after a new policy is in force.</summary>
     public event EventHandler<PolicyChangedEventArgs>? PolicyChanged;
@@ -207,6 +212,7 @@ public sealed partial class SecurityManager : IDisposable
                 [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"{PolicyPath} {what}; revision {current.Revision} stays in force")],
                 0, now, trigger);
             Volatile.Write(ref _lastReload, missing);
+            Metrics.Reloaded(missing);
             return missing;
         }
         _missingReported = false;
@@ -243,6 +249,7 @@ public sealed partial class SecurityManager : IDisposable
             }
             var invalid = new ReloadResult(ReloadOutcome.Invalid, current.Revision, [], loaded.Diagnostics, 0, now, trigger);
             Volatile.Write(ref _lastReload, invalid);
+            Metrics.Reloaded(invalid);
             return invalid;
         }
         _lastFailedHash = null;
@@ -253,6 +260,7 @@ public sealed partial class SecurityManager : IDisposable
         var closed = EvictRefused(next, LockdownNow(next));
         var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger);
         Volatile.Write(ref _lastReload, applied);
+        Metrics.Reloaded(applied);
         SecurityLog.PolicyReloaded(_logger, next.Revision, trigger, changes.Count, closed);
         foreach (var change in changes)
         {
@@ -419,7 +427,11 @@ public sealed partial class SecurityManager : IDisposable
         return SecurityDecision.Allow;
     }
 
-    internal void CountRefusal(DenyReason reason) => Interlocked.Increment(ref _refusals[(int)reason]);
+    internal void CountRefusal(DenyReason reason)
+    {
+        Interlocked.Increment(ref _refusals[(int)reason]);
+        Metrics.Refused(reason);
+    }
 
     /// <summary>Drops per-address state that remembers nothing (no connections, full buckets).</summary>
     internal void Sweep()
@@ -440,5 +452,6 @@ public sealed partial class SecurityManager : IDisposable
         _lockdown.Dispose();
         _sweeper.Dispose();
         _rejections.Dispose();
+        Metrics.Dispose();
     }
 }

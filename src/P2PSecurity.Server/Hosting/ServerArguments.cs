@@ -7,9 +7,11 @@ namespace P2PSecurity.Server.Hosting;
 internal static class ServerArguments
 {
     public const string Usage =
-        "usage: p2psecurity-server [--env-file PATH] [--port N]\n" +
+        "usage: p2psecurity-server [--env-file PATH] [--port N] [--dashboard ADDRESS|off] [--metrics ADDRESS|on|off]\n" +
         "  --env-file PATH  policy file (default ./.env; a missing file means the embedded defaults)\n" +
-        "  --port N         listen on port N instead of DEFAULT_P2P_PORT (0: any free port)\n";
+        "  --port N         listen on port N instead of DEFAULT_P2P_PORT (0: any free port)\n" +
+        "  --dashboard A    DASHBOARD_ADDRESS instead of the file's (off, on, or ADDRESS:PORT)\n" +
+        "  --metrics A      METRICS_ADDRESS instead of the file's (off, on, or ADDRESS:PORT)\n";
 
     /// <summary>Parses the arguments; false with an error (or with <paramref name="help"/> set) when the server should not run.</summary>
     public static bool TryParse(string[] args, [NotNullWhen(true)] out ServerOptions? options, out string? error, out bool help)
@@ -19,6 +21,7 @@ internal static class ServerArguments
         help = false;
         string envFile = ".env";
         int? port = null;
+        string? dashboard = null, metrics = null;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -30,7 +33,7 @@ internal static class ServerArguments
                 case "-h" or "--help":
                     help = true;
                     return false;
-                case "--env-file" or "--port":
+                case "--env-file" or "--port" or "--dashboard" or "--metrics":
                     var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
                     if (string.IsNullOrEmpty(value))
                     {
@@ -40,6 +43,16 @@ internal static class ServerArguments
                     if (name == "--env-file")
                     {
                         envFile = value;
+                    }
+                    else if (name is "--dashboard" or "--metrics")
+                    {
+                        var fallback = name == "--dashboard" ? Core.Policy.WebListenAddress.DashboardDefault : Core.Policy.WebListenAddress.MetricsDefault;
+                        if (!Core.Policy.WebListenAddress.TryParse(value, fallback, out _, out var addressError))
+                        {
+                            error = $"{name} '{value}' {addressError}";
+                            return false;
+                        }
+                        _ = name == "--dashboard" ? dashboard = value : metrics = value;
                     }
                     else if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535)
                     {
@@ -56,7 +69,7 @@ internal static class ServerArguments
                     return false;
             }
         }
-        options = new ServerOptions { EnvFile = envFile, Port = port, RouteDotNettyLogs = true };
+        options = new ServerOptions { EnvFile = envFile, Port = port, RouteDotNettyLogs = true, DashboardAddress = dashboard, MetricsAddress = metrics };
         return true;
     }
 }

@@ -11,6 +11,7 @@ using P2PSecurity.Server.Pipeline;
 using P2PSecurity.Server.Control;
 using P2PSecurity.Server.Status;
 using P2PSecurity.Server.Transport;
+using P2PSecurity.Server.Web;
 using Serilog;
 using Serilog.Extensions.Logging;
 
@@ -127,6 +128,7 @@ public static class ServerHost
         services.AddHostedService<NodeServer>();
         services.AddHostedService<PolicyPollService>();
         services.AddHostedService<SighupReloadService>();
+        services.AddWebListeners(options, manager.Policy);
         if (options.ControlChannel)
         {
             services.AddSingleton<IServerStatusSource>(sp => sp.GetRequiredService<NodeServerStatus>());

@@ -40,4 +40,10 @@ public sealed class ServerOptions
 
     /// <summary>Overrides the policy's CONTROL_SOCKET.</summary>
     public string? ControlSocketPath { get; init; }
+
+    /// <summary>Overrides the policy's METRICS_ADDRESS (<c>--metrics</c>): off, on or ADDRESS:PORT.</summary>
+    public string? MetricsAddress { get; init; }
+
+    /// <summary>Overrides the policy's DASHBOARD_ADDRESS (<c>--dashboard</c>): off, on or ADDRESS:PORT.</summary>
+    public string? DashboardAddress { get; init; }
 }
