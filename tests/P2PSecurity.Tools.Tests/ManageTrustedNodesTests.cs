@@ -41,6 +41,50 @@ public sealed class ManageTrustedNodesTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Remove_LastAllowedKey_Exits65FileUntouchedUntilOpenNetworkOpensItOnPurpose()
+    {
+        var only = LiveServer.NewKey();
+        var stranger = LiveServer.NewKey();
+        await using var server = await LiveServer.StartAsync($"# the one trusted peer\nALLOWED_NODE_KEYS={only}\n");
+        var before = File.ReadAllBytes(server.EnvPath);
+
+        var refused = await RunAsync(server.Folder, "remove", only);
+        var refusedJson = await RunAsync(server.Folder, "remove", only, "--json");
+
+        Assert.True(refused.ExitCode == 65, refused.ToString());
+        Assert.Contains("removing it turns whitelist mode off and would open the node to any authenticated node", refused.Err, StringComparison.Ordinal);
+        Assert.Contains($"manage_trusted_nodes remove {only} --open-network", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(65, JsonSerializer.Deserialize(refusedJson.Out, ToolJson.Context.ErrorOutput)!.ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(server.EnvPath));
+        Assert.Equal(1, server.Manager.Policy.Revision);
+        Assert.Equal(DenyReason.NodeNotAllowed, server.TryConnect("127.0.0.2", stranger).Reason);
+
+        var opened = await RunAsync(server.Folder, "remove", only, "--open-network");
+
+        Assert.True(opened.ExitCode == 0, opened.ToString());
+        Assert.Contains($"removed {only} from ALLOWED_NODE_KEYS", opened.Out, StringComparison.Ordinal);
+        Assert.Contains("warning: ALLOWED_NODE_KEYS is now empty: whitelist mode is off, and any authenticated node is admitted (--open-network)", opened.Err, StringComparison.Ordinal);
+        Assert.Contains("  warning: mode: whitelist (1 allowed keys) -> open (any authenticated node)", opened.Out, StringComparison.Ordinal);
+        Assert.False(server.Manager.Policy.WhitelistMode);
+        Assert.True(server.TryConnect("127.0.0.2", stranger).Allowed);
+    }
+
+    [Fact]
+    public async Task Block_CidrWithHostBits_Exits64WithBothReadingsAndTheFileUntouched()
+    {
+        using var folder = new TempFolder("BLOCKED_IP_ADDRESSES=192.0.2.0/24\n");
+
+        var v4 = await RunAsync(folder, "block", "10.1.2.3/8");
+        var v6 = await RunAsync(folder, "block", "2001:db8::5/64");
+
+        Assert.True(v4.ExitCode == 64, v4.ToString());
+        Assert.Contains("'10.1.2.3/8' is neither a node key nor an IP address or CIDR: has host bits set below its /8 prefix: did you mean 10.0.0.0/8 or 10.1.2.3/32?", v4.Err, StringComparison.Ordinal);
+        Assert.True(v6.ExitCode == 64, v6.ToString());
+        Assert.Contains("did you mean 2001:db8::/64 or 2001:db8::5/128?", v6.Err, StringComparison.Ordinal);
+        Assert.Equal("BLOCKED_IP_ADDRESSES=192.0.2.0/24\n", File.ReadAllText(folder.EnvPath));
+    }
+
+    [Fact]
     public async Task Add_AlreadyPresent_IsANoOpThatSaysSoAndExitsZero()
     {
         var key = LiveServer.NewKey();

@@ -40,6 +40,30 @@ public sealed class ReloadSecurityTests
     }
 
     [Fact]
+    public async Task CheckAndReload_WhitelistToOpen_PrintTheModeChangeInTextAndJson()
+    {
+        var node = LiveServer.NewKey();
+        await using var server = await LiveServer.StartAsync($"ALLOWED_NODE_KEYS={node}\n");
+        File.WriteAllText(server.EnvPath, "ALLOWED_NODE_KEYS=\n");
+
+        var check = await RunAsync(server.Folder, "check");
+        var checkJson = await RunAsync(server.Folder, "check", "--json");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        const string Opened = "warning: mode: whitelist (1 allowed keys) -> open (any authenticated node): ALLOWED_NODE_KEYS is empty, so the node is open to any authenticated node";
+        Assert.Contains("  " + Opened, check.Out, StringComparison.Ordinal);
+        var live = JsonSerializer.Deserialize(checkJson.Out, ToolJson.Context.CheckOutput)!.Live!;
+        Assert.Equal(("whitelist", "open", true), (live.ModeChange!.From, live.ModeChange.To, live.ModeChange.Opened));
+        Assert.Equal(1, server.Manager.Policy.Revision);
+
+        var reload = await RunAsync(server.Folder, "reload");
+        Assert.True(reload.ExitCode == 0, reload.ToString());
+        Assert.StartsWith($"reloaded: revision 2 in force (1 change, 0 sessions closed)\n  {Opened}\n  ALLOWED_NODE_KEYS: removed {node}", reload.Out, StringComparison.Ordinal);
+        File.WriteAllText(server.EnvPath, $"ALLOWED_NODE_KEYS={node}\n");
+        var closed = JsonSerializer.Deserialize((await RunAsync(server.Folder, "reload", "--json")).Out, ToolJson.Context.ControlResponse)!.Reload!;
+        Assert.Equal(("open", "whitelist", false), (closed.ModeChange!.From, closed.ModeChange.To, closed.ModeChange.Opened));
+    }
+
+    [Fact]
     public async Task Status_ReflectsTheLiveConnectionsAndPolicy()
     {
         var node = LiveServer.NewKey();

@@ -21,7 +21,10 @@ public static class ExitCodes
     /// <summary>Bad command line, or a malformed key, address, CIDR or label (EX_USAGE).</summary>
     public const int Usage = 64;
 
-    /// <summary>The file writes a list in a form the editor will not change byte by byte (EX_DATAERR).</summary>
+    /// <summary>
+    /// The edit is not made safely: the file writes a list in a form the editor will not change byte by byte, or
+    /// removing the last allowed key would open the node to any authenticated node (EX_DATAERR).
+    /// </summary>
     public const int NotEditable = 65;
 
     /// <summary>A bug in the tool; the stack trace is printed (EX_SOFTWARE).</summary>
@@ -41,7 +44,7 @@ public static class ExitCodes
         (ServerNotReachable, "server not reachable: no control socket, a stale one, permission denied or no answer"),
         (ServerError, "the server answered with an error"),
         (Usage, "usage error: bad command line, or a malformed key, address, CIDR or label"),
-        (NotEditable, "the list is written with escapes or '$'; edit that line by hand"),
+        (NotEditable, "not edited safely: the list is written with escapes or '$' (edit that line by hand), or the edit would open the network (--open-network)"),
         (InternalError, "internal error (a bug; the stack trace is printed)"),
         (IoError, "I/O error: cannot read or write a file, edit lock busy, or keygen's file exists"),
         (Interrupted, "interrupted (Ctrl+C) before the command finished"),

@@ -13,6 +13,10 @@ public static class ReloadText
             case "applied":
                 yield return string.Create(CultureInfo.InvariantCulture,
                     $"reloaded: revision {reload.Revision} in force ({Plural(reload.Changes.Count, "change")}, {Plural(reload.SessionsClosed, "session")} closed)");
+                if (reload.ModeChange is { } mode)
+                {
+                    yield return (mode.Opened ? "  warning: " : "  ") + mode.Text;
+                }
                 foreach (var change in reload.Changes)
                 {
                     yield return "  " + change;

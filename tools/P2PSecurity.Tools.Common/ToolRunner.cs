@@ -51,7 +51,7 @@ public static class ToolRunner
     {
         PolicyEditFailure.InvalidEntry => ExitCodes.Usage,
         PolicyEditFailure.InvalidPolicy => ExitCodes.InvalidPolicy,
-        PolicyEditFailure.UnsupportedSyntax => ExitCodes.NotEditable,
+        PolicyEditFailure.UnsupportedSyntax or PolicyEditFailure.WouldOpenNetwork => ExitCodes.NotEditable,
         _ => ExitCodes.IoError,
     };
 

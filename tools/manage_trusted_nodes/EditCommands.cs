@@ -18,8 +18,13 @@ internal static class EditCommands
     public static Command Remove()
     {
         var key = new Argument<string>("key") { Description = "Node key to take off ALLOWED_NODE_KEYS" };
-        var command = new Command("remove", "Stop allowing a node key (its next connection is refused in whitelist mode)") { key };
-        command.SetAction((parse, ct) => Editor(parse).RunAsync("remove", e => e.Remove(PolicyList.AllowedNodeKeys, parse.GetValue(key)!, ct), ct));
+        var openNetwork = new Option<bool>("--open-network")
+        {
+            Description = "Allow removing the last allowed key: whitelist mode goes off and any authenticated node is admitted",
+        };
+        var command = new Command("remove", "Stop allowing a node key (its next connection is refused in whitelist mode)") { key, openNetwork };
+        command.SetAction((parse, ct) => Editor(parse).RunAsync("remove",
+            e => e.Remove(PolicyList.AllowedNodeKeys, parse.GetValue(key)!, parse.GetValue(openNetwork), ct), ct));
         return command;
     }
 
@@ -34,7 +39,7 @@ internal static class EditCommands
 
     public static Command Unblock()
     {
-        var target = new Argument<string>("target") { Description = "Node key, IP address or CIDR to unblock (as blocked: 10.1.2.3/8 means 10.0.0.0/8)" };
+        var target = new Argument<string>("target") { Description = "Node key, IP address or CIDR to unblock (in any form of the same entry: ::ffff:192.0.2.1 is 192.0.2.1)" };
         var command = new Command("unblock", "Remove a node key, address or range from the block lists") { target };
         command.SetAction((parse, ct) => Editor(parse).RunAsync("unblock", e => e.Unblock(parse.GetValue(target)!, ct), ct));
         return command;

@@ -85,6 +85,10 @@ internal sealed class PolicyChecker(ToolContext context)
         o.WriteLine(live.Changes.Count == 0
             ? string.Create(inv, $"server: revision {live.LiveRevision} in force; a reload would change nothing")
             : string.Create(inv, $"server: revision {live.LiveRevision} in force; a reload would change:"));
+        if (live.ModeChange is { } mode)
+        {
+            o.WriteLine((mode.Opened ? "  warning: " : "  ") + mode.Text);
+        }
         foreach (var change in live.Changes)
         {
             o.WriteLine("  " + change);

@@ -113,11 +113,15 @@ public sealed class PolicyMutator(int seed)
         var sb = new StringBuilder(count * 20);
         for (var i = 0; i < count; i++)
         {
-            sb.Append(_random.Next(1, 224)).Append('.').Append(_random.Next(256)).Append('.').Append(_random.Next(256)).Append('.')
-              .Append(_random.Next(256));
+            sb.Append(_random.Next(1, 224)).Append('.').Append(_random.Next(256)).Append('.').Append(_random.Next(256)).Append('.');
+            // Every seventh a /24 network, written without host bits (10.1.2.3/24 is an error, not a block).
             if (i % 7 == 0)
             {
-                sb.Append("/24");
+                sb.Append("0/24");
+            }
+            else
+            {
+                sb.Append(_random.Next(256));
             }
             sb.Append(i % 3 == 0 ? "\n" : ", ");
         }

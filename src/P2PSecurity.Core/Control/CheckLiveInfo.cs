@@ -14,6 +14,9 @@ public sealed class CheckLiveInfo
     /// <summary>What differs from the policy in force, one line per setting.</summary>
     public List<string> Changes { get; set; } = [];
 
+    /// <summary>The node's mode would change with the candidate (null: it would not).</summary>
+    public ModeChangeInfo? ModeChange { get; set; }
+
     /// <summary>Live connections the candidate refuses.</summary>
     public List<RefusedConnectionInfo> WouldRefuse { get; set; } = [];
 

@@ -22,6 +22,9 @@ public sealed class ReloadInfo
 
     public string Trigger { get; set; } = string.Empty;
 
+    /// <summary>The node's mode changed with this reload (null: it did not).</summary>
+    public ModeChangeInfo? ModeChange { get; set; }
+
     [JsonIgnore]
     public bool Succeeded => Outcome is "applied" or "unchanged";
 
@@ -34,5 +37,6 @@ public sealed class ReloadInfo
         SessionsClosed = r.SessionsClosed,
         At = r.At,
         Trigger = r.Trigger,
+        ModeChange = ModeChangeInfo.Of(r.ModeChange),
     };
 }

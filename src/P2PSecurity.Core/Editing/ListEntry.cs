@@ -5,14 +5,13 @@ namespace P2PSecurity.Core.Editing;
 
 /// <summary>
 /// Turns what an operator typed into the one written form an entry has in the file, with the same parsers the
-/// policy loader uses, so that <c>AB:CD…</c> and <c>abcd…</c> are the same key and <c>10.1.2.3/8</c> is <c>10.0.0.0/8</c>.
+/// policy loader uses, so that <c>AB:CD…</c> and <c>abcd…</c> are the same key and <c>::ffff:192.0.2.1</c> is <c>192.0.2.1</c>.
 /// </summary>
 public static class ListEntry
 {
     /// <summary>Normalises <paramref name="input"/> for <paramref name="list"/>; false with a reason when it is malformed.</summary>
-    public static bool TryNormalize(PolicyList list, string input, [NotNullWhen(true)] out string? canonical, [NotNullWhen(false)] out string? error, out string? warning)
+    public static bool TryNormalize(PolicyList list, string input, [NotNullWhen(true)] out string? canonical, [NotNullWhen(false)] out string? error)
     {
-        warning = null;
         if (list.HoldsNodeKeys())
         {
             if (NodeKey.TryParse(input, out var key, out error))
@@ -23,7 +22,7 @@ public static class ListEntry
             canonical = null;
             return false;
         }
-        if (IpRange.TryParse(input, out var range, out error, out warning))
+        if (IpRange.TryParse(input, out var range, out error))
         {
             canonical = range.Canonical;
             return true;
@@ -36,9 +35,8 @@ public static class ListEntry
     /// Decides where a <c>block</c>/<c>unblock</c> argument goes: a node key goes to BLOCKED_NODE_KEYS, an address or
     /// CIDR to BLOCKED_IP_ADDRESSES. The two forms cannot be confused: a key has 64 hex digits and no dots or slash.
     /// </summary>
-    public static bool TryClassifyBlockTarget(string input, out PolicyList list, [NotNullWhen(true)] out string? canonical, [NotNullWhen(false)] out string? error, out string? warning)
+    public static bool TryClassifyBlockTarget(string input, out PolicyList list, [NotNullWhen(true)] out string? canonical, [NotNullWhen(false)] out string? error)
     {
-        warning = null;
         if (NodeKey.TryParse(input, out var key, out var keyError))
         {
             list = PolicyList.BlockedNodeKeys;
@@ -47,7 +45,7 @@ public static class ListEntry
             return true;
         }
         list = PolicyList.BlockedIpAddresses;
-        if (IpRange.TryParse(input, out var range, out var ipError, out warning))
+        if (IpRange.TryParse(input, out var range, out var ipError))
         {
             canonical = range.Canonical;
             error = null;
@@ -62,7 +60,7 @@ public static class ListEntry
 
     /// <summary>The canonical form of <paramref name="token"/> in any list, or null when it is no valid entry.</summary>
     internal static string? CanonicalOrNull(PolicyList list, string token) =>
-        TryNormalize(list, token, out var canonical, out _, out _) ? canonical : null;
+        TryNormalize(list, token, out var canonical, out _) ? canonical : null;
 
     private static bool LooksLikeKey(string input)
     {

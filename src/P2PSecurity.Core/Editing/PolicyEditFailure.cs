@@ -14,4 +14,10 @@ public enum PolicyEditFailure
 
     /// <summary>The file or its lock could not be read or written.</summary>
     Io,
+
+    /// <summary>
+    /// The edit would empty a non-empty allow list, turning whitelist mode off and admitting any authenticated node;
+    /// refused unless asked for on purpose.
+    /// </summary>
+    WouldOpenNetwork,
 }

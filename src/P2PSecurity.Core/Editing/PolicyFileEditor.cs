@@ -20,17 +20,26 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
     /// <summary>Adds a node key to ALLOWED_NODE_KEYS or BLOCKED_NODE_KEYS, or an address/CIDR to BLOCKED_IP_ADDRESSES.</summary>
     public PolicyEditResult Add(PolicyList list, string input, string? label = null, CancellationToken cancellationToken = default)
     {
-        var (entry, inputWarning) = Normalize(list, input);
+        var entry = Normalize(list, input);
         var cleanLabel = label is null ? null : ValidateLabel(label);
-        return Edit(list, entry, inputWarning, text => EnvListEditor.Add(text, list, entry, cleanLabel), expectPresent: true, cancellationToken);
+        return Edit(list, entry, text => EnvListEditor.Add(text, list, entry, cleanLabel), expectPresent: true, openNetwork: false, cancellationToken);
     }
 
     /// <summary>Removes an entry from a list; absent is not an error.</summary>
-    public PolicyEditResult Remove(PolicyList list, string input, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Removing the last allowed key turns whitelist mode off, which admits every authenticated node: that is refused
+    /// (<see cref="PolicyEditFailure.WouldOpenNetwork"/>, nothing written) unless <paramref name="openNetwork"/> says
+    /// the operator means it.
+    /// </remarks>
+    public PolicyEditResult Remove(PolicyList list, string input, bool openNetwork, CancellationToken cancellationToken = default)
     {
-        var (entry, inputWarning) = Normalize(list, input);
-        return Edit(list, entry, inputWarning, text => EnvListEditor.Remove(text, list, entry), expectPresent: false, cancellationToken);
+        var entry = Normalize(list, input);
+        return Edit(list, entry, text => EnvListEditor.Remove(text, list, entry), expectPresent: false, openNetwork, cancellationToken);
     }
+
+    /// <summary>Removes an entry from a list, refusing to open the network (see the overload with <c>openNetwork</c>).</summary>
+    public PolicyEditResult Remove(PolicyList list, string input, CancellationToken cancellationToken = default) =>
+        Remove(list, input, openNetwork: false, cancellationToken);
 
     /// <summary>Blocks a node key, address or CIDR (the list is chosen from the form of <paramref name="input"/>).</summary>
     public PolicyEditResult Block(string input, string? label = null, CancellationToken cancellationToken = default) =>
@@ -41,18 +50,18 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         Remove(ClassifyBlockTarget(input), input, cancellationToken);
 
     private static PolicyList ClassifyBlockTarget(string input) =>
-        ListEntry.TryClassifyBlockTarget(input, out var list, out _, out var error, out _)
+        ListEntry.TryClassifyBlockTarget(input, out var list, out _, out var error)
             ? list
             : throw new PolicyEditException(PolicyEditFailure.InvalidEntry, $"'{Logging.LogText.Escape(input)}' is neither a node key nor an IP address or CIDR: {error}");
 
-    private static (string Entry, string? Warning) Normalize(PolicyList list, string input)
+    private static string Normalize(PolicyList list, string input)
     {
-        if (!ListEntry.TryNormalize(list, input, out var entry, out var error, out var warning))
+        if (!ListEntry.TryNormalize(list, input, out var entry, out var error))
         {
             var what = list.HoldsNodeKeys() ? "node key" : "IP address or CIDR";
             throw new PolicyEditException(PolicyEditFailure.InvalidEntry, $"'{Logging.LogText.Escape(input)}' is not a valid {what}: {error}");
         }
-        return (entry, warning is null ? null : $"'{Logging.LogText.Escape(input)}' {warning}");
+        return entry;
     }
 
     private static string ValidateLabel(string label) =>
@@ -60,7 +69,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
             ? cleaned
             : throw new PolicyEditException(PolicyEditFailure.InvalidEntry, "--label: " + error);
 
-    private PolicyEditResult Edit(PolicyList list, string entry, string? inputWarning, Func<string, EnvEdit> edit, bool expectPresent, CancellationToken cancellationToken)
+    private PolicyEditResult Edit(PolicyList list, string entry, Func<string, EnvEdit> edit, bool expectPresent, bool openNetwork, CancellationToken cancellationToken)
     {
         var target = ResolveTarget(PathGiven);
         Prepare(list, edit, target);
@@ -70,10 +79,6 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         var before = PolicyFileText.Validate(text, target);
         var result = edit(text);
         var warnings = new List<string>();
-        if (inputWarning is not null)
-        {
-            warnings.Add(inputWarning);
-        }
         if (!result.Outcome.ChangesFile())
         {
             var current = before.Policy ?? throw Invalid(target, before, before);
@@ -85,6 +90,16 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         if (Contains(policy, list, entry) != expectPresent)
         {
             throw new InvalidOperationException($"the edit of {list.KeyName()} did not give the expected policy for {entry}");
+        }
+        if (before.Policy is { WhitelistMode: true } && !policy.WhitelistMode)
+        {
+            if (!openNetwork)
+            {
+                throw new PolicyEditException(PolicyEditFailure.WouldOpenNetwork,
+                    $"{entry} is the last key in {list.KeyName()} of {target}: removing it turns whitelist mode off and would open the node " +
+                    $"to any authenticated node. Nothing was written. To do that on purpose: manage_trusted_nodes remove {entry} --open-network");
+            }
+            warnings.Add($"{list.KeyName()} is now empty: whitelist mode is off, and any authenticated node is admitted (--open-network)");
         }
         // New findings only; "both allowed and blocked" comes from EntryWarnings with the full key instead.
         var known = before.Warnings.Select(w => w.ToString()).ToHashSet(StringComparer.Ordinal);

@@ -20,12 +20,12 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
 
     /// <summary>
     /// Parses an address or CIDR block. IPv4-mapped IPv6 input (<c>::ffff:1.2.3.4</c>) is the same as its IPv4 form.
-    /// Host bits set below the prefix are cleared, with a warning, since the operator's intent is the block.
+    /// Host bits set below the prefix are an error naming both readings: <c>10.1.2.3/8</c> blocks a whole /8, while
+    /// the operator who wrote it most likely meant the one address, and a block list must not guess wider.
     /// </summary>
-    public static bool TryParse(string text, [NotNullWhen(true)] out IpRange? range, [NotNullWhen(false)] out string? error, out string? warning)
+    public static bool TryParse(string text, [NotNullWhen(true)] out IpRange? range, [NotNullWhen(false)] out string? error)
     {
         range = null;
-        warning = null;
         var s = text.Trim();
         var slash = s.IndexOf('/');
         var addressText = slash < 0 ? s : s[..slash];
@@ -69,12 +69,13 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         var last = first | hostMask;
         if (first != key)
         {
-            warning = $"has host bits set; it blocks the whole network {Format(first, bits, isV4)}";
+            error = $"has host bits set below its /{prefix} prefix: did you mean {Format(first, bits, isV4)} or {Format(key, 128, isV4)}/{(isV4 ? 32 : 128)}?";
+            return false;
         }
         // Plain IPv4 in decimal without leading zeros (the only form accepted), with no host bits and a plain prefix
         // below /32, is already written canonically: keep the text instead of formatting it again (100,000 entries
         // per reload). A /32 is written without its prefix, like the single address it is.
-        var canonical = address.AddressFamily == AddressFamily.InterNetwork && first == key &&
+        var canonical = address.AddressFamily == AddressFamily.InterNetwork &&
             (slash < 0 || (prefix < 32 && (s[slash + 1] != '0' || s.Length == slash + 2)))
             ? s
             : Format(first, bits, isV4);

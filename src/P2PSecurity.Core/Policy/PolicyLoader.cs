@@ -334,12 +334,8 @@ public static class PolicyLoader
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (entry, line, a) in Entries(key))
             {
-                if (IpRange.TryParse(entry, out var range, out var error, out var warning))
+                if (IpRange.TryParse(entry, out var range, out var error))
                 {
-                    if (warning is not null)
-                    {
-                        Warn(a, entry, warning, line);
-                    }
                     if (seen.Add(range.Canonical))
                     {
                         result.Add(range);

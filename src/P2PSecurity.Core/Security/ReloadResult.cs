@@ -29,4 +29,7 @@ public sealed record ReloadResult(
     string Trigger)
 {
     public bool Succeeded => Outcome is ReloadOutcome.Applied or ReloadOutcome.Unchanged;
+
+    /// <summary>Set when an applied reload changed the node's mode (e.g. whitelist to open); null otherwise.</summary>
+    public PolicyModeChange? ModeChange { get; init; }
 }

@@ -258,13 +258,20 @@ public sealed partial class SecurityManager : IDisposable
         Interlocked.Exchange(ref _policy, next);
         _lockdown.ObservePolicy(next.Lockdown, now);
         var closed = EvictRefused(next, LockdownNow(next));
-        var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger);
+        var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger)
+        {
+            ModeChange = PolicyModeChange.Between(current, next),
+        };
         Volatile.Write(ref _lastReload, applied);
         Metrics.Reloaded(applied);
         SecurityLog.PolicyReloaded(_logger, next.Revision, trigger, changes.Count, closed);
         foreach (var change in changes)
         {
             SecurityLog.PolicyChange(_logger, next.Revision, change);
+        }
+        if (applied.ModeChange is { OpensWhitelist: true } opened)
+        {
+            SecurityLog.PolicyOpened(_logger, next.Revision, trigger, opened.FromDescription);
         }
         foreach (var warning in loaded.Warnings)
         {

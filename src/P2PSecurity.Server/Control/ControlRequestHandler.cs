@@ -77,6 +77,7 @@ internal sealed class ControlRequestHandler : IDisposable
         if (loaded.Policy is { } candidate)
         {
             info.Changes = [.. PolicyDiff.Compute(live, candidate)];
+            info.ModeChange = ModeChangeInfo.Of(PolicyModeChange.Between(live, candidate));
             foreach (var slot in _manager.LiveConnections)
             {
                 var decision = SecurityManager.EvaluateLive(slot, candidate);

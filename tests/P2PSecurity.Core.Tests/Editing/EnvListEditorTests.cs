@@ -26,7 +26,7 @@ public sealed class EnvListEditorTests
     {
         var text = "ALLOWED_NODE_KEYS=" + KeyA + "\n";
         var colons = string.Join(':', Enumerable.Range(0, 32).Select(_ => "AA"));
-        Assert.True(ListEntry.TryNormalize(PolicyList.AllowedNodeKeys, "sha256:" + colons, out var canonical, out _, out _));
+        Assert.True(ListEntry.TryNormalize(PolicyList.AllowedNodeKeys, "sha256:" + colons, out var canonical, out _));
 
         var edit = EnvListEditor.Add(text, PolicyList.AllowedNodeKeys, canonical);
 
@@ -217,19 +217,20 @@ public sealed class EnvListEditorTests
     [InlineData(PolicyList.AllowedNodeKeys, "abc", "a node key is 64 hex digits (SHA-256), found 3")]
     [InlineData(PolicyList.BlockedIpAddresses, "10.0.0.0/33", "is not a valid CIDR (IPv4 prefix is 0-32)")]
     [InlineData(PolicyList.BlockedIpAddresses, "10.0.0", "is not a valid IP address (e.g. 203.0.113.7 or 2001:db8::7)")]
+    [InlineData(PolicyList.BlockedIpAddresses, "10.1.2.3/8", "has host bits set below its /8 prefix: did you mean 10.0.0.0/8 or 10.1.2.3/32?")]
     public void TryNormalize_MalformedEntry_GivesTheParsersReason(PolicyList list, string input, string reason)
     {
-        Assert.False(ListEntry.TryNormalize(list, input, out _, out var error, out _));
+        Assert.False(ListEntry.TryNormalize(list, input, out _, out var error));
         Assert.Equal(reason, error);
     }
 
     [Theory]
-    [InlineData("10.1.2.3/8", "10.0.0.0/8")]
+    [InlineData("10.0.0.0/8", "10.0.0.0/8")]
     [InlineData("::ffff:192.0.2.1", "192.0.2.1")]
     [InlineData("2001:DB8:0:0::/32", "2001:db8::/32")]
     public void TryNormalize_Address_GivesTheCanonicalForm(string input, string canonical)
     {
-        Assert.True(ListEntry.TryNormalize(PolicyList.BlockedIpAddresses, input, out var result, out _, out _));
+        Assert.True(ListEntry.TryNormalize(PolicyList.BlockedIpAddresses, input, out var result, out _));
         Assert.Equal(canonical, result);
     }
 }

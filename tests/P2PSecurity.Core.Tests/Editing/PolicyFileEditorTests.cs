@@ -86,6 +86,69 @@ public sealed class PolicyFileEditorTests
     }
 
     [Fact]
+    public void Remove_LastAllowedKey_IsRefusedAndTheFileIsUntouched()
+    {
+        using var dir = new TempDir();
+        var path = dir.File(".env");
+        var key = NewKey();
+        File.WriteAllText(path, $"# only one trusted peer\nALLOWED_NODE_KEYS={key}\n");
+        var bytes = File.ReadAllBytes(path);
+        var stamp = File.GetLastWriteTimeUtc(path);
+
+        var ex = Assert.Throws<PolicyEditException>(() => new PolicyFileEditor(path).Remove(PolicyList.AllowedNodeKeys, key, Ct));
+
+        Assert.Equal(PolicyEditFailure.WouldOpenNetwork, ex.Failure);
+        Assert.Contains("would open the node to any authenticated node", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"manage_trusted_nodes remove {key} --open-network", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(path));
+    }
+
+    [Fact]
+    public void Remove_LastAllowedKeyOnPurpose_RemovesItAndWarnsTheNodeIsOpen()
+    {
+        using var dir = new TempDir();
+        var path = dir.File(".env");
+        var key = NewKey();
+        File.WriteAllText(path, $"ALLOWED_NODE_KEYS={key}\n");
+
+        var result = new PolicyFileEditor(path).Remove(PolicyList.AllowedNodeKeys, key, openNetwork: true, Ct);
+
+        Assert.Equal(EditOutcome.Removed, result.Outcome);
+        Assert.False(result.Policy.WhitelistMode);
+        Assert.Contains(result.Warnings, w => w.Contains("whitelist mode is off, and any authenticated node is admitted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Remove_OneOfTwoAllowedKeys_NeedsNoOpenNetwork()
+    {
+        using var dir = new TempDir();
+        var path = dir.File(".env");
+        var (a, b) = (NewKey(), NewKey());
+        File.WriteAllText(path, $"ALLOWED_NODE_KEYS={a},{b}\n");
+
+        var result = new PolicyFileEditor(path).Remove(PolicyList.AllowedNodeKeys, a, Ct);
+
+        Assert.Equal(EditOutcome.Removed, result.Outcome);
+        Assert.True(result.Policy.WhitelistMode);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void Block_CidrWithHostBits_IsRefusedWithBothReadings()
+    {
+        using var dir = new TempDir();
+        var path = dir.File(".env");
+        File.WriteAllText(path, "# untouched\n");
+
+        var ex = Assert.Throws<PolicyEditException>(() => new PolicyFileEditor(path).Block("10.1.2.3/8", cancellationToken: Ct));
+
+        Assert.Equal(PolicyEditFailure.InvalidEntry, ex.Failure);
+        Assert.Contains("did you mean 10.0.0.0/8 or 10.1.2.3/32?", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("# untouched\n", File.ReadAllText(path));
+    }
+
+    [Fact]
     public void Block_NeitherKeyNorAddress_SaysBothForms()
     {
         using var dir = new TempDir();

@@ -31,6 +31,37 @@ public sealed class SecurityLogTests
     }
 
     [Fact]
+    public void Reload_LastAllowedKeyRemoved_LogsPolicyOpenedAsAWarningAndReportsTheModeChange()
+    {
+        using var h = new ManagerHarness($"ALLOWED_NODE_KEYS={TestKeys.Hex(1)}\n");
+        h.Logger.Clear();
+
+        var result = h.Apply("ALLOWED_NODE_KEYS=\n");
+
+        var opened = Assert.Single(h.Logger.Entries, e => e.EventId.Id == 1030);
+        Assert.Equal(LogLevel.Warning, opened.Level);
+        Assert.Equal("PolicyOpened", opened.EventId.Name);
+        Assert.Equal(
+            "policy_opened revision=2 trigger=test: ALLOWED_NODE_KEYS is now empty, whitelist mode is off; the node admits any authenticated node (was: whitelist (1 allowed keys))",
+            opened.Message);
+        Assert.Equal(("whitelist", "open", true), (result.ModeChange!.From, result.ModeChange.To, result.ModeChange.OpensWhitelist));
+    }
+
+    [Fact]
+    public void Reload_WhitelistStaysOrIsTurnedOn_LogsNoPolicyOpened()
+    {
+        using var h = new ManagerHarness($"ALLOWED_NODE_KEYS={TestKeys.Hex(1)},{TestKeys.Hex(2)}\n");
+
+        Assert.Null(h.Apply($"ALLOWED_NODE_KEYS={TestKeys.Hex(2)}\n").ModeChange);
+        h.Apply("ALLOWED_NODE_KEYS=\n");
+        var closed = h.Apply($"ALLOWED_NODE_KEYS={TestKeys.Hex(3)}\n");
+
+        Assert.Equal(("open", "whitelist", false), (closed.ModeChange!.From, closed.ModeChange.To, closed.ModeChange.OpensWhitelist));
+        Assert.Equal(["policy_opened revision=3 trigger=test: ALLOWED_NODE_KEYS is now empty, whitelist mode is off; the node admits any authenticated node (was: whitelist (1 allowed keys))"],
+            h.Logger.WithEvent(1030));
+    }
+
+    [Fact]
     public void Reload_NothingChanged_LogsNothing()
     {
         using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n");

@@ -79,8 +79,9 @@ public sealed class IpRangeSetTests
         if (random.Next(3) > 0)
         {
             // IPv4 in a small corner of the space so that ranges collide, nest and touch.
-            var address = new IPAddress([10, (byte)random.Next(4), (byte)random.Next(256), (byte)random.Next(256)]);
-            text = $"{address}/{random.Next(14, 33)}";
+            var prefix = random.Next(14, 33);
+            var address = new IPAddress(NetworkOf([10, (byte)random.Next(4), (byte)random.Next(256), (byte)random.Next(256)], prefix));
+            text = $"{address}/{prefix}";
         }
         else
         {
@@ -90,10 +91,21 @@ public sealed class IpRangeSetTests
             bytes[1] = 0x01;
             bytes[2] = 0x0d;
             bytes[3] = (byte)random.Next(2);
-            text = $"{new IPAddress(bytes)}/{random.Next(28, 129)}";
+            var prefix = random.Next(28, 129);
+            text = $"{new IPAddress(NetworkOf(bytes, prefix))}/{prefix}";
         }
-        Assert.True(IpRange.TryParse(text, out var range, out var error, out _), error);
+        Assert.True(IpRange.TryParse(text, out var range, out var error), error);
         return range;
+    }
+
+    /// <summary>Clears the bits below <paramref name="prefix"/>: a CIDR with host bits set is not a valid entry.</summary>
+    private static byte[] NetworkOf(byte[] address, int prefix)
+    {
+        for (var bit = prefix; bit < address.Length * 8; bit++)
+        {
+            address[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        }
+        return address;
     }
 
     private static UInt128 RandomKey(Random random)
@@ -107,5 +119,5 @@ public sealed class IpRangeSetTests
     }
 
     private static IpRange R(string text) =>
-        IpRange.TryParse(text, out var range, out var error, out _) ? range : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{text}: {error}"));
+        IpRange.TryParse(text, out var range, out var error) ? range : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{text}: {error}"));
 }

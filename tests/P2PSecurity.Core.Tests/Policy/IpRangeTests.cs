@@ -22,9 +22,8 @@ public sealed class IpRangeTests
     [InlineData("0.0.0.0/00", "0.0.0.0/0", "0.0.0.0", "255.255.255.255")]
     public void TryParse_GoodRange_HasCanonicalFormAndBounds(string text, string canonical, string first, string last)
     {
-        Assert.True(IpRange.TryParse(text, out var range, out var error, out var warning), error);
+        Assert.True(IpRange.TryParse(text, out var range, out var error), error);
 
-        Assert.Null(warning);
         Assert.Equal(canonical, range.Canonical);
         Assert.Equal(IpAddressKey.From(IPAddress.Parse(first)), range.First);
         Assert.Equal(IpAddressKey.From(IPAddress.Parse(last)), range.Last);
@@ -33,15 +32,17 @@ public sealed class IpRangeTests
     }
 
     [Theory]
-    [InlineData("10.1.2.3/8", "10.0.0.0/8")]
-    [InlineData("2001:db8::1/64", "2001:db8::/64")]
-    [InlineData("::ffff:10.1.2.3/104", "10.0.0.0/8")]
-    public void TryParse_HostBitsSet_WarnsAndClears(string text, string canonical)
+    [InlineData("10.1.2.3/8", "/8", "10.0.0.0/8", "10.1.2.3/32")]
+    [InlineData("192.0.2.77/24", "/24", "192.0.2.0/24", "192.0.2.77/32")]
+    [InlineData("2001:db8::1/64", "/64", "2001:db8::/64", "2001:db8::1/128")]
+    [InlineData("2001:db8:0:0:0:0:0:1/32", "/32", "2001:db8::/32", "2001:db8::1/128")]
+    [InlineData("::ffff:10.1.2.3/104", "/104", "10.0.0.0/8", "10.1.2.3/32")]
+    public void TryParse_HostBitsSet_IsAnErrorOfferingBothReadings(string text, string prefix, string network, string address)
     {
-        Assert.True(IpRange.TryParse(text, out var range, out _, out var warning));
+        Assert.False(IpRange.TryParse(text, out var range, out var error));
 
-        Assert.Equal(canonical, range.Canonical);
-        Assert.Equal($"has host bits set; it blocks the whole network {canonical}", warning);
+        Assert.Null(range);
+        Assert.Equal($"has host bits set below its {prefix} prefix: did you mean {network} or {address}?", error);
     }
 
     [Theory]
@@ -53,7 +54,7 @@ public sealed class IpRangeTests
     [InlineData("1.2.3.4.")]
     [InlineData("1.2.3.4/+8")]
     public void TryParse_AmbiguousOrShortIPv4_IsRejected(string text) =>
-        Assert.False(IpRange.TryParse(text, out _, out _, out _));
+        Assert.False(IpRange.TryParse(text, out _, out _));
 
     [Theory]
     [InlineData("0.0.0.0")]
@@ -61,10 +62,10 @@ public sealed class IpRangeTests
     [InlineData("255.255.255.255/32")]
     [InlineData("100.64.0.0/10")]
     public void TryParse_PlainDecimalIPv4_WithZeros_IsAccepted(string text) =>
-        Assert.True(IpRange.TryParse(text, out _, out _, out _));
+        Assert.True(IpRange.TryParse(text, out _, out _));
 
     [Fact]
-    public void Canonical_RandomIPv4_IsTheMaskedAddressAndPrefixAsWritten()
+    public void Canonical_RandomIPv4_IsTheAddressAndPrefixAsWrittenOrAHostBitsError()
     {
         var random = new Random(11);
         for (var i = 0; i < 5000; i++)
@@ -78,7 +79,14 @@ public sealed class IpRangeTests
             var network = new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) & mask));
             var expected = bits == 32 ? network.ToString() : $"{network}/{bits}";
 
-            Assert.True(IpRange.TryParse(text, out var range, out var error, out _), error);
+            if (!network.Equals(new IPAddress(bytes)))
+            {
+                // Host bits below the prefix: refused, never widened to the network.
+                Assert.False(IpRange.TryParse(text, out _, out var hostBits));
+                Assert.EndsWith($"did you mean {network}/{bits} or {new IPAddress(bytes)}/32?", hostBits, StringComparison.Ordinal);
+                continue;
+            }
+            Assert.True(IpRange.TryParse(text, out var range, out var error), error);
             Assert.Equal(expected, range.Canonical);
         }
     }

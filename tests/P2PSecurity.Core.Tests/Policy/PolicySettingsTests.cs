@@ -203,14 +203,18 @@ public sealed class PolicySettingsTests
     }
 
     [Fact]
-    public void Load_CidrWithHostBits_WarnsAndBlocksTheNetwork()
+    public void Load_CidrWithHostBits_IsAnErrorNamingTheLineAndBothReadings()
     {
-        var result = PolicyLoader.Load("BLOCKED_IP_ADDRESSES=10.1.2.3/8\n", null);
+        var result = PolicyLoader.Load("# blocks\nBLOCKED_IP_ADDRESSES=\"\n  192.0.2.0/24\n  10.1.2.3/8\n  2001:db8::7/48\n\"\n", null);
 
-        Assert.True(result.IsValid);
-        Assert.Equal(["10.0.0.0/8"], result.Policy!.BlockedIpEntries);
-        var warning = Assert.Single(result.Warnings);
-        Assert.Equal("BLOCKED_IP_ADDRESSES line 1: '10.1.2.3/8' has host bits set; it blocks the whole network 10.0.0.0/8", warning.ToString());
+        Assert.False(result.IsValid);
+        Assert.Null(result.Policy);
+        Assert.Equal(
+            [
+                "BLOCKED_IP_ADDRESSES line 4: '10.1.2.3/8' has host bits set below its /8 prefix: did you mean 10.0.0.0/8 or 10.1.2.3/32?",
+                "BLOCKED_IP_ADDRESSES line 5: '2001:db8::7/48' has host bits set below its /48 prefix: did you mean 2001:db8::/48 or 2001:db8::7/128?",
+            ],
+            result.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
