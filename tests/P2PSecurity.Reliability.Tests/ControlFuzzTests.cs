@@ -20,6 +20,8 @@ public sealed class ControlFuzzTests
         {
             // Root here: another user really tried, through the socket's permissions alone.
             HarnessAssert.Figure(report, "other_user_refused_by_permissions", 3);
+            HarnessAssert.Figure(report, "other_user_served_socket_0666", 0);
+            HarnessAssert.Figure(report, "other_user_refused_by_credentials", 3);
         }
     }
 }

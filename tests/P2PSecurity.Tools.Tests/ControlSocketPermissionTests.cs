@@ -36,6 +36,71 @@ public sealed class ControlSocketPermissionTests
         Assert.Equal(1, server.Manager.Policy.Revision);
     }
 
+    [Fact]
+    public async Task ControlSocket_LoosenedTo0666_AnotherUserIsRefusedByItsCredentialsAndLogged()
+    {
+        await using var server = await LiveServer.StartAsync("MAX_CONNECTIONS_PER_IP=3\n");
+        LoosenEverything(server.Folder);
+        File.WriteAllText(server.EnvPath, "MAX_CONNECTIONS_PER_IP=4\n"); // a served reload would put this in force
+
+        if (GetEuid() != 0)
+        {
+            // Without root this test cannot become another user; PeerCredentialsTests cover the check itself.
+            return;
+        }
+        var reload = await RunAsNobodyAsync(server.Folder.Path, "reload_security", "reload");
+        var status = await RunAsNobodyAsync(server.Folder.Path, "reload_security", "status");
+
+        Assert.True(reload.Code == 2, $"exit {reload.Code}: {reload.Output}");
+        Assert.Contains("server not reachable: permission denied: the control channel serves only the user running the server (uid 0) and root; " +
+                        $"this connection is from uid {Nobody}", reload.Output, StringComparison.Ordinal);
+        Assert.True(status.Code == 2, $"exit {status.Code}: {status.Output}");
+        Assert.DoesNotContain("revision", status.Output, StringComparison.Ordinal);
+        Assert.Equal((1, 3), (server.Manager.Policy.Revision, server.Manager.Policy.MaxConnectionsPerIp));
+
+        var owner = await ToolProcess.RunAsync("reload_security", server.Folder.Path, "reload");
+        Assert.True(owner.ExitCode == 0, owner.ToString());
+        Assert.Equal(4, server.Manager.Policy.MaxConnectionsPerIp);
+    }
+
+    [Fact]
+    public async Task ControlSocket_LoosenedTo0666_RealServerLogsTheRefusedPeer()
+    {
+        using var folder = new TempFolder("MAX_CONNECTIONS_PER_IP=3\n");
+        await using var server = await ServerProcess.StartAsync(folder.EnvPath);
+        LoosenEverything(folder);
+        if (GetEuid() != 0)
+        {
+            return; // as above: becoming another user needs root
+        }
+
+        var pending = await RunAsNobodyAsync(folder.Path, "manage_trusted_nodes", "pending");
+
+        Assert.True(pending.Code == 2, $"exit {pending.Code}: {pending.Output}");
+        await WaitForAsync(() => server.Output.Contains($"control_peer_refused uid={Nobody} gid={Nobody}", StringComparison.Ordinal), server);
+        Assert.Contains("only the server's own user (uid 0) and root are served", server.Output, StringComparison.Ordinal);
+        var owner = await ToolProcess.RunAsync("manage_trusted_nodes", folder.Path, "pending");
+        Assert.True(owner.ExitCode == 0, owner.ToString());
+    }
+
+    /// <summary>What a mistaken chmod leaves: the socket 0666, its folder 0755, the policy 0644.</summary>
+    private static void LoosenEverything(TempFolder folder)
+    {
+        File.SetUnixFileMode(folder.Path, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(folder.EnvPath, (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(folder.SocketPath, (UnixFileMode)0b110_110_110);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, ServerProcess server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            Assert.False(timeout.IsCancellationRequested, "the server did not log the refusal; its output:\n" + server.Output);
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
     private static async Task<(int Code, string Output)> RunAsNobodyAsync(string folder, string tool, string command)
     {
         var root = typeof(ControlSocketPermissionTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

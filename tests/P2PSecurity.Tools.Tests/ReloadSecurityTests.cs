@@ -64,6 +64,36 @@ public sealed class ReloadSecurityTests
     }
 
     [Fact]
+    public async Task Reload_EmptiedFile_KeepsTheLastGoodPolicyStatusSaysSoAndAcceptEmptyAppliesTheDefaults()
+    {
+        var node = LiveServer.NewKey();
+        await using var server = await LiveServer.StartAsync($"ALLOWED_NODE_KEYS={node}\nBLOCKED_IP_ADDRESSES=203.0.113.0/24\n");
+        File.WriteAllBytes(server.EnvPath, []); // `: > .env`
+
+        var reload = await RunAsync(server.Folder, "reload");
+        var status = await RunAsync(server.Folder, "status");
+        var statusJson = JsonSerializer.Deserialize((await RunAsync(server.Folder, "status", "--json")).Out, ToolJson.Context.ControlResponse)!.Status!;
+
+        Assert.True(reload.ExitCode == 1, reload.ToString());
+        Assert.Equal("kept: the file is empty; revision 1, the last good policy, stays in force\n" +
+                     "  run 'reload_security reload --accept-empty' to put the embedded defaults in force on purpose", reload.Err);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("last reload  empty at ", status.Out, StringComparison.Ordinal);
+        Assert.Contains("file         EMPTY: the last good policy (revision 1) is kept; 'reload_security reload --accept-empty' applies the embedded defaults",
+            status.Out, StringComparison.Ordinal);
+        Assert.Contains("mode         whitelist (1 allowed keys)", status.Out, StringComparison.Ordinal);
+        Assert.Equal((true, "empty", 1L), (statusJson.PolicyFileEmpty, statusJson.LastReload.Outcome, statusJson.PolicyRevision));
+        Assert.Equal((1L, true), (server.Manager.Policy.Revision, server.Manager.Policy.WhitelistMode));
+
+        var accepted = await RunAsync(server.Folder, "reload", "--accept-empty");
+
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.StartsWith("reloaded: revision 2 in force (2 changes, 0 sessions closed)\n  warning: mode: whitelist (1 allowed keys) -> open", accepted.Out, StringComparison.Ordinal);
+        Assert.Equal((2L, false, 0), (server.Manager.Policy.Revision, server.Manager.Policy.WhitelistMode, server.Manager.Policy.BlockedIpEntries.Count));
+        Assert.DoesNotContain("EMPTY", (await RunAsync(server.Folder, "status")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_ReflectsTheLiveConnectionsAndPolicy()
     {
         var node = LiveServer.NewKey();

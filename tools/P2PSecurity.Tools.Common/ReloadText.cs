@@ -25,6 +25,10 @@ public static class ReloadText
             case "unchanged":
                 yield return string.Create(CultureInfo.InvariantCulture, $"revision {reload.Revision} is in force and matches the file (already reloaded)");
                 break;
+            case "empty":
+                yield return string.Create(CultureInfo.InvariantCulture, $"kept: the file is empty; revision {reload.Revision}, the last good policy, stays in force");
+                yield return "  run 'reload_security reload --accept-empty' to put the embedded defaults in force on purpose";
+                yield break;
             case "invalid":
                 yield return string.Create(CultureInfo.InvariantCulture, $"refused: the file has errors; revision {reload.Revision} stays in force");
                 break;

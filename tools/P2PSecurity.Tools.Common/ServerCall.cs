@@ -14,6 +14,8 @@ public static class ServerCall
         return result.Status switch
         {
             ControlCallStatus.Answered when result.Response!.Ok => result.Response,
+            ControlCallStatus.Answered when IsPermissionDenied(result.Response) => throw new ToolException(ExitCodes.ServerNotReachable,
+                $"server not reachable: {result.Response.Error!.Message}"),
             ControlCallStatus.Answered => throw new ToolException(ExitCodes.ServerError,
                 $"the server refused the request: {result.Response!.Error?.Code}: {result.Response.Error?.Message}"),
             ControlCallStatus.NotRunning => throw new ToolException(ExitCodes.ServerNotReachable,
@@ -37,6 +39,11 @@ public static class ServerCall
                 Status = result.Response.Reload!.Succeeded ? ServerReloadOutput.Reloaded : ServerReloadOutput.Refused,
                 Reload = result.Response.Reload,
             },
+            ControlCallStatus.Answered when IsPermissionDenied(result.Response!) => new ServerReloadOutput
+            {
+                Status = ServerReloadOutput.Unreachable,
+                Problem = result.Response!.Error!.Message,
+            },
             ControlCallStatus.Answered => new ServerReloadOutput
             {
                 Status = ServerReloadOutput.Error,
@@ -46,4 +53,8 @@ public static class ServerCall
             _ => new ServerReloadOutput { Status = ServerReloadOutput.Unreachable, Problem = result.Problem },
         };
     }
+
+    /// <summary>The server refused this user (SO_PEERCRED): for the tools that is "not reachable", as a socket mode refusal is.</summary>
+    private static bool IsPermissionDenied(ControlResponse response) =>
+        response.Error?.Code == ControlProtocol.ErrorCodes.PermissionDenied;
 }

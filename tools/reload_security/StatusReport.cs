@@ -38,6 +38,10 @@ internal sealed class StatusReport(ToolContext context)
         {
             o.WriteLine("               " + error);
         }
+        if (s.PolicyFileEmpty)
+        {
+            o.WriteLine(string.Create(inv, $"file         EMPTY: the last good policy (revision {s.PolicyRevision}) is kept; 'reload_security reload --accept-empty' applies the embedded defaults"));
+        }
         o.WriteLine($"mode         {s.ModeDescription}");
         o.WriteLine($"lists        {ReloadText.Plural(s.AllowedNodeKeys, "allowed key")}, {ReloadText.Plural(s.BlockedNodeKeys, "blocked key")}, {ReloadText.Plural(s.BlockedIpEntries, "blocked IP entry").Replace("entrys", "entries", StringComparison.Ordinal)}");
         o.WriteLine(string.Create(inv, $"connections  {s.LiveConnections} live, {s.AuthenticatedConnections} authenticated, {s.OutboundConnections} outbound"));

@@ -7,7 +7,8 @@ using P2PSecurity.Stress.Infrastructure;
 namespace P2PSecurity.Stress.ControlFuzz;
 
 /// <summary>
-/// The control channel (docs/RELIABILITY.md): another local user is refused by the socket's permissions, and
+/// The control channel (docs/RELIABILITY.md): another local user is refused by the socket's permissions, and by
+/// the server's peer check (SO_PEERCRED) when the socket is loosened to 0666, and
 /// hostile requests (random bytes, cut or mis-shaped JSON, nesting 20,000 deep, unknown types and versions,
 /// oversized, invalid UTF-8, silence) each get an error reply while the server keeps serving its operator.
 /// </summary>
@@ -149,10 +150,27 @@ public static class ControlFuzzer
             outputs.Add($"as the owner, {type}: exit {owner.Code}");
         }
         progress($"another user: {refused} of {types.Length} refused; the owner: {ownerServed} of {types.Length} served");
+
+        // A mistaken chmod: the socket open to everyone. Only the peer check (SO_PEERCRED) stands in the way now.
+        File.SetUnixFileMode(socketPath, (UnixFileMode)0b110_110_110);
+        int looseServed = 0, looseRefused = 0;
+        foreach (var type in types)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (code, output) = await OtherUserProbe.RunAsync(socketPath, type, asOtherUser: true);
+            looseServed += code == 0 ? 1 : 0;
+            looseRefused += code == 4 && output.Contains(ControlProtocol.ErrorCodes.PermissionDenied, StringComparison.Ordinal) ? 1 : 0;
+            outputs.Add($"socket 0666, as nobody, {type}: exit {code}: {output}");
+        }
+        File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        progress($"socket 0666, another user: {looseRefused} of {types.Length} refused by its credentials");
         report
             .Zero("other_user_requests_served", served)
             .Target("other_user_refused_by_permissions", refused, $"{refused} of {types.Length} (connect: permission denied)", $"{types.Length}", refused == types.Length)
-            .Target("owner_served_same_client", ownerServed, $"{ownerServed} of {types.Length} (the same Python client as the owner)", $"{types.Length}", ownerServed == types.Length);
+            .Target("owner_served_same_client", ownerServed, $"{ownerServed} of {types.Length} (the same Python client as the owner)", $"{types.Length}", ownerServed == types.Length)
+            .Zero("other_user_served_socket_0666", looseServed)
+            .Target("other_user_refused_by_credentials", looseRefused, $"{looseRefused} of {types.Length} (socket 0666: connected, answered permission_denied)",
+                $"{types.Length}", looseRefused == types.Length);
         foreach (var line in outputs)
         {
             report.Note(line);

@@ -49,7 +49,7 @@ internal static class OtherUserProbe
         return Which("setpriv") is null ? "setpriv not found" : !File.Exists(Python) ? $"{Python} not found" : null;
     }
 
-    /// <summary>Exit code 0: served; 3: refused by permissions; anything else: see the output.</summary>
+    /// <summary>Exit code 0: served; 3: refused by permissions at connect; 4: answered with an error; otherwise see the output.</summary>
     public static async Task<(int Code, string Output)> RunAsync(string socketPath, string requestType, bool asOtherUser)
     {
         var start = new ProcessStartInfo(asOtherUser ? "setpriv" : Python)

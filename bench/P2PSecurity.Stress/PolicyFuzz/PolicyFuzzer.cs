@@ -65,11 +65,19 @@ public static class PolicyFuzzer
                         partial++;
                         Note(failures, $"#{i}: an invalid file changed the policy in force (r{before.Revision} -> r{manager.Policy.Revision})");
                     }
-                    if (bytes.Length == 0 && reload.Outcome is ReloadOutcome.Unchanged or ReloadOutcome.Invalid && ReferenceEquals(before, manager.Policy))
+                    if (reload.Outcome == ReloadOutcome.Empty)
                     {
-                        // By design: a file that was just emptied is an in-place write under way and is held back
-                        // (TruncatedFileGuard); it would be applied once it stayed empty for 2 s.
-                        heldBack++;
+                        // By design: an emptied file never replaces the policy in force by itself (TruncatedFileGuard).
+                        // Only a blank file may be held back, and the policy must not have moved.
+                        if (bytes.AsSpan().Trim(" \t\r\n"u8).Length == 0 && ReferenceEquals(before, manager.Policy))
+                        {
+                            heldBack++;
+                        }
+                        else
+                        {
+                            partial++;
+                            Note(failures, $"#{i}: held back as empty, but the file has {bytes.Length} bytes or the policy changed");
+                        }
                     }
                     else if (result.Policy is not null && (reload.Outcome is not (ReloadOutcome.Applied or ReloadOutcome.Unchanged) ||
                         manager.Policy.ContentHash != result.Policy.ContentHash))

@@ -49,5 +49,8 @@ public static class ControlProtocol
         public const string Timeout = "timeout";
         public const string Busy = "busy";
         public const string InternalError = "internal_error";
+
+        /// <summary>The connecting process is neither the server's own user nor root (checked with SO_PEERCRED).</summary>
+        public const string PermissionDenied = "permission_denied";
     }
 }

@@ -29,5 +29,8 @@ public sealed class ControlRequest
     /// <summary>lockdown on: why, for the log and status (at most 200 characters, no control characters).</summary>
     public string? Reason { get; set; }
 
+    /// <summary>reload: apply an emptied policy file (the embedded defaults) instead of keeping the last good policy.</summary>
+    public bool? AcceptEmpty { get; set; }
+
     public static ControlRequest Of(string type) => new() { Type = type };
 }

@@ -6,7 +6,7 @@ namespace P2PSecurity.Core.Control;
 /// <summary>A <see cref="ReloadResult"/> on the wire.</summary>
 public sealed class ReloadInfo
 {
-    /// <summary>"applied", "unchanged", "invalid" or "missing".</summary>
+    /// <summary>"applied", "unchanged", "invalid", "missing" or "empty" (the file was emptied; the last good policy stays).</summary>
     public string Outcome { get; set; } = string.Empty;
 
     /// <summary>The revision in force after the attempt (the old one when the file was refused).</summary>

@@ -21,6 +21,9 @@ public sealed class StatusInfo
     /// <summary>The last reload that did something or failed (an unchanged check is not recorded).</summary>
     public ReloadInfo LastReload { get; set; } = new();
 
+    /// <summary>The policy file is empty and the last good policy is kept (reload with accept_empty to apply it).</summary>
+    public bool PolicyFileEmpty { get; set; }
+
     public bool SecurityEnabled { get; set; }
 
     /// <summary>"open", "whitelist" or "disabled".</summary>

@@ -32,7 +32,7 @@ internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long r
     /// </summary>
     public bool IsRacy => Stamp.Exists && ReadAtUnixNs - Stamp.ChangedNs < racyWindowNs;
 
-    /// <summary>The content read was not acted on yet (see <see cref="TruncatedFileGuard"/>): read again until it is.</summary>
+    /// <summary>The file was seen but not read yet (an in-place write still settling): look again until it is read.</summary>
     public bool Pending { get; } = pending;
 
     /// <summary>Cheap test on the hot path: does the file need reading?</summary>

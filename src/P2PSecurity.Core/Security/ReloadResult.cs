@@ -16,6 +16,9 @@ public enum ReloadOutcome
 
     /// <summary>The file is missing or unreadable; the previous policy stays in force.</summary>
     Missing,
+
+    /// <summary>The file was emptied; the last good policy stays in force (see <c>TruncatedFileGuard</c>).</summary>
+    Empty,
 }
 
 /// <summary>The result of one reload: outcome, the revision in force afterwards, what changed, findings.</summary>

@@ -34,6 +34,7 @@ public sealed partial class SecurityManager : IDisposable
     private ReloadResult _lastReload;
     private string? _lastFailedHash;
     private bool _missingReported;
+    private bool _emptyReported;
     private long _nextSlotId;
     private long _fileReads;
     private long _racyWindowNs = PolicyFileWatch.DefaultRacyWindowNs;
@@ -172,15 +173,21 @@ public sealed partial class SecurityManager : IDisposable
     /// Re-reads the policy file now (control channel, SIGHUP, watcher) and waits for any reload under way.
     /// Unlike <see cref="CheckConfigReload"/> it re-validates a file that failed before, so the caller gets the errors.
     /// </summary>
-    public ReloadResult Reload(string trigger)
+    public ReloadResult Reload(string trigger) => Reload(trigger, acceptEmpty: false);
+
+    /// <summary>
+    /// As <see cref="Reload(string)"/>; with <paramref name="acceptEmpty"/> an emptied file is applied (the embedded
+    /// defaults) instead of being held back (see <see cref="TruncatedFileGuard"/>). Only an operator asks for that.
+    /// </summary>
+    public ReloadResult Reload(string trigger, bool acceptEmpty)
     {
         lock (_reloadLock)
         {
-            return ReloadLocked(trigger, force: true);
+            return ReloadLocked(trigger, force: true, acceptEmpty);
         }
     }
 
-    private ReloadResult ReloadLocked(string trigger, bool force)
+    private ReloadResult ReloadLocked(string trigger, bool force, bool acceptEmpty = false)
     {
         var current = Policy;
         if (ReadSettled(force) is not { } read)
@@ -216,18 +223,25 @@ public sealed partial class SecurityManager : IDisposable
             return missing;
         }
         _missingReported = false;
-        if (TruncatedFileGuard.IsProbablyHalfWritten(bytes, current, watch))
-        {
-            Volatile.Write(ref _watch, watch.AsPending());
-            var waiting = new ReloadResult(force ? ReloadOutcome.Invalid : ReloadOutcome.Unchanged, current.Revision, [],
-                force ? [TruncatedFileGuard.Diagnostic(PolicyPath, current.Revision, RacyWindow)] : [], 0, now, trigger);
-            if (force)
-            {
-                SecurityLog.PolicyWarning(_logger, waiting.Diagnostics[0].ToString());
-            }
-            return waiting;
-        }
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var emptied = TruncatedFileGuard.IsEmptied(bytes, hash, current);
+        if (emptied && !acceptEmpty)
+        {
+            // The last good policy stays. Reported once per emptying (the racy re-reads of the next 2 s and every
+            // later check find the same empty file); an explicit reload is answered with the same finding.
+            var kept = new ReloadResult(ReloadOutcome.Empty, current.Revision, [], [TruncatedFileGuard.Diagnostic(PolicyPath, current.Revision)], 0, now, trigger);
+            if (!_emptyReported || force)
+            {
+                Volatile.Write(ref _lastReload, kept);
+            }
+            if (!_emptyReported)
+            {
+                _emptyReported = true;
+                SecurityLog.PolicyFileEmptied(_logger, PolicyPath, current.Revision);
+            }
+            return kept;
+        }
+        _emptyReported = false;
         if (hash == current.ContentHash)
         {
             _lastFailedHash = null;
@@ -268,6 +282,10 @@ public sealed partial class SecurityManager : IDisposable
         foreach (var change in changes)
         {
             SecurityLog.PolicyChange(_logger, next.Revision, change);
+        }
+        if (emptied)
+        {
+            SecurityLog.PolicyEmptyAccepted(_logger, next.Revision, trigger, PolicyPath);
         }
         if (applied.ModeChange is { OpensWhitelist: true } opened)
         {

@@ -25,4 +25,10 @@ internal static partial class ControlChannelLog
 
     [LoggerMessage(3006, LogLevel.Error, "control_accept_failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3007, LogLevel.Warning, "control_peer_refused uid={Uid} gid={Gid} pid={Pid}: only the server's own user (uid {ServerUid}) and root are served")]
+    public static partial void PeerRefused(ILogger logger, uint uid, uint gid, int pid, uint serverUid);
+
+    [LoggerMessage(3008, LogLevel.Warning, "control_peer_unknown {Error}: refused (fail closed)")]
+    public static partial void PeerUnknown(ILogger logger, string error);
 }

@@ -10,7 +10,8 @@ namespace P2PSecurity.Server.Control;
 /// The control channel: a Unix domain socket beside the policy file (CONTROL_SOCKET), owner-only, on which the
 /// operator tools ask the running server for its status, a reload, a check of a candidate policy against the live
 /// connections, and the nodes recently refused. Started with the host; refuses to start when another live server
-/// owns the socket, so that two servers never share one.
+/// owns the socket, so that two servers never share one. Besides the socket's mode, every connection's peer is
+/// checked with SO_PEERCRED: only the server's own user and root are served.
 /// </summary>
 public sealed class ControlChannelService : IHostedService, IDisposable
 {
@@ -105,6 +106,12 @@ public sealed class ControlChannelService : IHostedService, IDisposable
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
         {
             timeout.CancelAfter(_options.RequestTimeout);
+            // Before a request slot is taken: a refused peer gets its answer and never reaches the handler.
+            if (RefusePeer(client) is { } refusal)
+            {
+                await new ControlConnection(client, _handler, _logger).RefuseAsync(refusal);
+                return;
+            }
             if (!await _slots.WaitAsync(_options.RequestTimeout, CancellationToken.None))
             {
                 await BusyAsync(client);
@@ -121,6 +128,25 @@ public sealed class ControlChannelService : IHostedService, IDisposable
                 _slots.Release();
             }
         }
+    }
+
+    /// <summary>The error reply for a peer that is neither this server's user nor root, or null to serve it.</summary>
+    private ControlResponse? RefusePeer(Socket client)
+    {
+        if (!PeerCredentials.TryRead(client, out var peer, out var error))
+        {
+            ControlChannelLog.PeerUnknown(_logger, error);
+            return ControlResponse.Failure(null, ControlProtocol.ErrorCodes.PermissionDenied,
+                "the server cannot tell which user connected, so it serves no one on this connection");
+        }
+        var serverUid = PeerCredentials.ServerUserId;
+        if (peer.IsServed(serverUid))
+        {
+            return null;
+        }
+        ControlChannelLog.PeerRefused(_logger, peer.UserId, peer.GroupId, peer.ProcessId, serverUid);
+        return ControlResponse.Failure(null, ControlProtocol.ErrorCodes.PermissionDenied,
+            $"permission denied: the control channel serves only the user running the server (uid {serverUid}) and root; this connection is from uid {peer.UserId}");
     }
 
     private static async Task BusyAsync(Socket client)

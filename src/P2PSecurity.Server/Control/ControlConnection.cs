@@ -41,6 +41,18 @@ internal sealed class ControlConnection(Socket socket, ControlRequestHandler han
         {
             return; // the client went away; nobody to answer
         }
+        if (await SendAsync(response))
+        {
+            ControlChannelLog.RequestServed(logger, type, response.Ok, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>Answers with <paramref name="refusal"/> without reading the request: nothing it says is looked at.</summary>
+    public Task RefuseAsync(ControlResponse refusal) => SendAsync(refusal);
+
+    /// <summary>Sends the reply and closes our side; false when the client stopped reading (its loss).</summary>
+    private async Task<bool> SendAsync(ControlResponse response)
+    {
         try
         {
             var payload = JsonSerializer.SerializeToUtf8Bytes(response, ControlJsonContext.Default.ControlResponse);
@@ -48,12 +60,12 @@ internal sealed class ControlConnection(Socket socket, ControlRequestHandler han
             await socket.SendAsync(payload.Append((byte)'\n').ToArray(), SocketFlags.None, sendLimit.Token);
             socket.Shutdown(SocketShutdown.Send);
             await DrainAsync(sendLimit.Token);
+            return true;
         }
         catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            return; // the client stopped reading; its loss
+            return false;
         }
-        ControlChannelLog.RequestServed(logger, type, response.Ok, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private ControlResponse Dispatch(ControlRequest request, out string type)

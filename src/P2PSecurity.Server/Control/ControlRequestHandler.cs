@@ -34,7 +34,7 @@ internal sealed class ControlRequestHandler : IDisposable
         return request.Type switch
         {
             Requests.Status => new ControlResponse { Ok = true, Type = request.Type, Status = StatusBuilder.Build(_manager, _server, PolicyLoadedAt) },
-            Requests.Reload => new ControlResponse { Ok = true, Type = request.Type, Reload = ReloadInfo.From(_manager.Reload("control")) },
+            Requests.Reload => new ControlResponse { Ok = true, Type = request.Type, Reload = ReloadInfo.From(_manager.Reload("control", request.AcceptEmpty == true)) },
             Requests.CheckLive => CheckLive(request),
             Requests.Lockdown => LockdownRequest.Handle(_manager, request),
             Requests.Pending => new ControlResponse

@@ -31,6 +31,7 @@ internal static class StatusBuilder
             PolicyRevision = policy.Revision,
             PolicyLoadedAt = policyLoadedAt,
             LastReload = ReloadInfo.From(manager.LastReload),
+            PolicyFileEmpty = manager.LastReload.Outcome == ReloadOutcome.Empty,
             SecurityEnabled = policy.Enabled,
             Mode = !policy.Enabled ? "disabled" : policy.WhitelistMode ? "whitelist" : "open",
             ModeDescription = policy.ModeDescription,

@@ -116,8 +116,8 @@ public sealed class ReloadFileTests
         Assert.Equal(DenyReason.IpBlocked, h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.9")).Decision.Reason);
         var explicitReload = h.Manager.Reload("control");
 
-        Assert.Equal(ReloadOutcome.Invalid, explicitReload.Outcome);
-        Assert.Contains("is empty and changed within the last 2 s", Assert.Single(explicitReload.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.Equal(ReloadOutcome.Empty, explicitReload.Outcome);
+        Assert.Contains("is empty; revision 1, the last good policy, stays in force", Assert.Single(explicitReload.Diagnostics).Message, StringComparison.Ordinal);
         Assert.Equal(1, h.Manager.Policy.Revision);
         Assert.Empty(h.Logger.WithEvent(1002)); // no "unblocked" churn
 
@@ -126,18 +126,64 @@ public sealed class ReloadFileTests
         Assert.Equal(["policy_change revision=2 BLOCKED_IP_ADDRESSES: blocked 203.0.113.10"], h.Logger.WithEvent(1002));
     }
 
-    [Fact]
-    public async Task CheckConfigReload_FileEmptiedOnPurpose_AppliesOnceItStaysEmpty()
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData(" \r\n\t\n")]
+    public void CheckConfigReload_FileEmptiedAndLeftEmpty_KeepsTheLastGoodPolicyAndWarnsOnce(string empty)
     {
-        using var h = new ManagerHarness("BLOCKED_IP_ADDRESSES=203.0.113.9\n");
-        h.Manager.RacyWindow = TimeSpan.FromSeconds(1);
+        using var h = new ManagerHarness($"ALLOWED_NODE_KEYS={TestKeys.Hex(1)}\nBLOCKED_IP_ADDRESSES=203.0.113.9\n");
+        h.Manager.RacyWindow = TimeSpan.Zero; // nothing racy: an empty file is judged as final at once
 
-        File.WriteAllBytes(h.PolicyPath, []);
+        File.WriteAllText(h.PolicyPath, empty); // `: > .env`, or a writer that died after its truncate
+        for (var check = 0; check < 5; check++)
+        {
+            Assert.False(h.Manager.CheckConfigReload());
+        }
+        File.SetLastWriteTimeUtc(h.PolicyPath, DateTime.UtcNow.AddMinutes(-10)); // long since emptied
         Assert.False(h.Manager.CheckConfigReload());
 
-        Assert.True(await Poll.UntilAsync(() => h.Manager.CheckConfigReload()));
+        Assert.Equal(1, h.Manager.Policy.Revision);
+        Assert.True(h.Manager.Policy.WhitelistMode);
+        Assert.Equal(DenyReason.IpBlocked, h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.9")).Decision.Reason);
+        Assert.Equal(ReloadOutcome.Empty, h.Manager.LastReload.Outcome);
+        var warning = Assert.Single(h.Logger.Entries, e => e.EventId.Id == 1011);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Equal($"policy_file_emptied path={h.PolicyPath}: the file is empty; revision 1, the last good policy, stays in force until the file has content " +
+                     "again (reload_security reload --accept-empty applies the embedded defaults)", warning.Message);
+        Assert.Empty(h.Logger.WithEvent(1001));
+    }
+
+    [Fact]
+    public void Reload_EmptiedFileWithAcceptEmpty_AppliesTheDefaultsAndLogsItOnPurpose()
+    {
+        using var h = new ManagerHarness($"ALLOWED_NODE_KEYS={TestKeys.Hex(1)}\nBLOCKED_IP_ADDRESSES=203.0.113.9\n");
+        File.WriteAllBytes(h.PolicyPath, []);
+        Assert.Equal(ReloadOutcome.Empty, h.Manager.Reload("control").Outcome);
+
+        var accepted = h.Manager.Reload("control", acceptEmpty: true);
+
+        Assert.Equal(ReloadOutcome.Applied, accepted.Outcome);
         Assert.Equal(2, h.Manager.Policy.Revision);
         Assert.True(h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.9")).Allowed);
+        Assert.False(h.Manager.Policy.WhitelistMode);
+        Assert.Equal([$"policy_empty_accepted revision=2 trigger=control path={h.PolicyPath}: the empty file was applied on purpose (--accept-empty); the embedded defaults are in force"],
+            h.Logger.WithEvent(1031));
+        Assert.Single(h.Logger.WithEvent(1030)); // and it opened the whitelist
+        Assert.Equal(ReloadOutcome.Unchanged, h.Manager.Reload("control").Outcome); // the defaults now match the file
+    }
+
+    [Fact]
+    public void CheckConfigReload_StartedWithoutAFileThenAnEmptyOne_RunsOnTheDefaults()
+    {
+        using var h = new ManagerHarness(null);
+        h.Manager.RacyWindow = TimeSpan.Zero;
+
+        File.WriteAllBytes(h.PolicyPath, []);
+
+        Assert.True(h.Manager.CheckConfigReload()); // no last good policy to keep: the defaults, as before
+        Assert.Equal(2, h.Manager.Policy.Revision);
+        Assert.Empty(h.Logger.WithEvent(1011));
     }
 
     [Fact]
