@@ -84,6 +84,8 @@ public sealed class ReloadSecurityTests
         Assert.Contains("mode         whitelist (1 allowed keys)", status.Out, StringComparison.Ordinal);
         Assert.Equal((true, "empty", 1L), (statusJson.PolicyFileEmpty, statusJson.LastReload.Outcome, statusJson.PolicyRevision));
         Assert.Equal((1L, true), (server.Manager.Policy.Revision, server.Manager.Policy.WhitelistMode));
+        Assert.Contains("note: the file is empty: a running server that read a non-empty file keeps that policy",
+            (await RunAsync(server.Folder, "check")).Out, StringComparison.Ordinal);
 
         var accepted = await RunAsync(server.Folder, "reload", "--accept-empty");
 

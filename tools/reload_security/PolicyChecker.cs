@@ -15,7 +15,7 @@ internal sealed class PolicyChecker(ToolContext context)
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var output = new CheckOutput { File = context.EnvFile };
-        var (loaded, _, exists) = PolicyFileText.Load(context.EnvFile);
+        var (loaded, text, exists) = PolicyFileText.Load(context.EnvFile);
         output.Valid = loaded.IsValid;
         output.Diagnostics = [.. loaded.Diagnostics.Select(DiagnosticInfo.From)];
         if (loaded.Policy is { } policy)
@@ -40,11 +40,11 @@ internal sealed class PolicyChecker(ToolContext context)
             context.WriteJson(output, j => j.CheckOutput);
             return code;
         }
-        Print(output, exists, loaded.Policy);
+        Print(output, exists, loaded.Policy, exists && string.IsNullOrWhiteSpace(text));
         return code;
     }
 
-    private void Print(CheckOutput c, bool exists, SecurityPolicy? policy)
+    private void Print(CheckOutput c, bool exists, SecurityPolicy? policy, bool empty)
     {
         var o = context.Out;
         if (!c.Valid)
@@ -65,6 +65,10 @@ internal sealed class PolicyChecker(ToolContext context)
         foreach (var lockout in c.Lockouts)
         {
             o.WriteLine($"  lock-out: {lockout}");
+        }
+        if (empty)
+        {
+            o.WriteLine("  note: the file is empty: a running server that read a non-empty file keeps that policy; 'reload_security reload --accept-empty' applies the defaults");
         }
         if (c.Live is not { } live)
         {
