@@ -32,6 +32,7 @@ foreach (var figure in figures)
     var report = figure switch
     {
         "refused" => await RefusedFigure.RunAsync(settings, cancel.Token),
+        "refused-reload" => await RefusedDuringReloadFigure.RunAsync(settings, cancel.Token),
         "handshakes" => await HandshakeFigure.RunAsync(settings, cancel.Token),
         "messages" => await MessageFigure.RunAsync(settings, cancel.Token),
         _ => await MemoryFigure.RunAsync(settings, cancel.Token),
