@@ -37,7 +37,7 @@ public sealed partial class SecurityManager : IDisposable
     private bool _emptyReported;
     private long _nextSlotId;
     private long _fileReads;
-    private long _racyWindowNs = PolicyFileWatch.DefaultRacyWindowNs;
+    private long _racyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
 
     private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time, LockdownSwitch lockdown)
@@ -70,7 +70,8 @@ public sealed partial class SecurityManager : IDisposable
         {
             throw new PolicyLoadException(fullPath, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {fullPath}: {readError}")]);
         }
-        var watch = NewWatch(stamp, PolicyFileWatch.DefaultRacyWindowNs);
+        var racyWindowNs = FileSystemClock.RacyWindowNs(Path.GetDirectoryName(fullPath)!);
+        var watch = NewWatch(stamp, racyWindowNs);
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
         if (bytes is null)
@@ -92,6 +93,7 @@ public sealed partial class SecurityManager : IDisposable
         var lockdown = LockdownSwitch.Open(LockdownStore.PathFor(fullPath), time, logger);
         lockdown.ObservePolicy(policy.Lockdown, first.At);
         var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown);
+        manager._racyWindowNs = racyWindowNs;
         foreach (var warning in diagnostics)
         {
             SecurityLog.PolicyWarning(logger, warning.ToString());
