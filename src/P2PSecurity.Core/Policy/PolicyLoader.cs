@@ -12,21 +12,6 @@ namespace P2PSecurity.Core.Policy;
 /// </summary>
 public static class PolicyLoader
 {
-    /// <summary>Reads and validates a file. A missing or unreadable file is an error result, not an exception.</summary>
-    public static PolicyLoadResult LoadFile(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new PolicyLoadResult(null, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {path}: {ex.Message}")]);
-        }
-        return Load(bytes, path);
-    }
-
     /// <summary>Validates file bytes; <paramref name="sourcePath"/> anchors relative paths.</summary>
     public static PolicyLoadResult Load(byte[] bytes, string? sourcePath) => Load(bytes, sourcePath, contentHash: null);
 
