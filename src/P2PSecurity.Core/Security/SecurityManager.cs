@@ -235,6 +235,7 @@ public sealed partial class SecurityManager : IDisposable
             if (!_emptyReported || force)
             {
                 Volatile.Write(ref _lastReload, kept);
+                Metrics.Reloaded(kept);
             }
             if (!_emptyReported)
             {

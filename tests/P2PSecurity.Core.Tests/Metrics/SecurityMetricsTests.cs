@@ -59,6 +59,23 @@ public sealed class SecurityMetricsTests
     }
 
     [Fact]
+    public void Reload_EmptiedFile_CountsEmptyOncePerEmptyingAndPerExplicitReload()
+    {
+        using var h = new ManagerHarness("BLOCKED_IP_ADDRESSES=203.0.113.7\n");
+        using var recorder = new Recorder(h.Manager.Metrics.Meter);
+        h.Manager.RacyWindow = TimeSpan.Zero;
+
+        File.WriteAllBytes(h.PolicyPath, []);
+        h.Manager.CheckConfigReload();
+        File.SetLastWriteTimeUtc(h.PolicyPath, DateTime.UtcNow.AddMinutes(-1)); // seen again, still empty
+        h.Manager.CheckConfigReload();
+        h.Manager.Reload("control");
+
+        var reloads = recorder.Longs.Where(m => m.Name == "p2psecurity.policy.reloads").Select(m => m.Tags.Single().Value).ToList();
+        Assert.Equal(["empty", "empty"], reloads);
+    }
+
+    [Fact]
     public void Lockdown_Engaged_GaugeIsOne()
     {
         using var h = new ManagerHarness("");
