@@ -34,6 +34,7 @@ internal static class BenchPolicy
             .Concat((blockedClients ?? []).Select(a => a.ToString()));
         var env = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"{PolicyKeys.EnableSecurity}={(enabled ? "true" : "false")}")
+            .AppendLine(enabled ? string.Empty : $"{PolicyKeys.SecurityOffAck}=I_UNDERSTAND")
             .AppendLine(CultureInfo.InvariantCulture, $"{PolicyKeys.RequireNodeAuthentication}=true")
             .AppendLine(CultureInfo.InvariantCulture, $"{PolicyKeys.NetworkSecretKey}={NetworkSecret}")
             .AppendLine(CultureInfo.InvariantCulture, $"{PolicyKeys.MaxConnectionsPerIp}=100000")

@@ -43,6 +43,12 @@ public static partial class SecurityLog
     [LoggerMessage(1010, LogLevel.Error, "internal_error stage={Stage} remote={Remote}: denied (fail closed)")]
     public static partial void InternalError(ILogger logger, Exception exception, string stage, string remote);
 
+    [LoggerMessage(1100, LogLevel.Information, "network_key_in_force fingerprint={Fingerprint} source={Source} previous={Previous}")]
+    public static partial void NetworkKeyInForce(ILogger logger, string fingerprint, string source, string previous);
+
+    [LoggerMessage(1101, LogLevel.Warning, "network_key_rotated old={Old} new={New} revision={Revision}")]
+    public static partial void NetworkKeyRotated(ILogger logger, string old, string @new, long revision);
+
     [LoggerMessage(2000, LogLevel.Warning, "connection_refused remote={Remote} node={Node} reason={Reason}: {Detail}")]
     public static partial void Refused(ILogger logger, string remote, string node, string reason, string detail);
 

@@ -4,7 +4,7 @@ namespace P2PSecurity.Core.Policy;
 
 /// <summary>
 /// Says exactly what differs between two policies, one line per setting: list entries added and removed, limits
-/// and flags old and new. The network key's value is never shown, only that it changed.
+/// and flags old and new. A network key's value is never shown, only its fingerprint.
 /// </summary>
 public static class PolicyDiff
 {
@@ -25,16 +25,9 @@ public static class PolicyDiff
 
         Scalar(PolicyKeys.EnableSecurity, before.Enabled, after.Enabled);
         Scalar(PolicyKeys.RequireNodeAuthentication, before.RequireNodeAuthentication, after.RequireNodeAuthentication);
-        if (!string.Equals(before.NetworkSecretKey, after.NetworkSecretKey, StringComparison.Ordinal))
-        {
-            var state = (before.NetworkSecretKey.Length > 0, after.NetworkSecretKey.Length > 0) switch
-            {
-                (false, true) => "set (value hidden)",
-                (true, false) => "removed",
-                _ => "changed (value hidden)",
-            };
-            changes.Add($"{PolicyKeys.NetworkSecretKey}: {state}");
-        }
+        Secret(changes, PolicyKeys.NetworkSecretKey, before.NetworkSecretKey, after.NetworkSecretKey, before.NetworkKeySource, after.NetworkKeySource);
+        Secret(changes, PolicyKeys.NetworkSecretKeyPrevious, before.NetworkSecretKeyPrevious, after.NetworkSecretKeyPrevious,
+            before.NetworkKeyPreviousSource, after.NetworkKeyPreviousSource);
         Scalar(PolicyKeys.MaxConnectionsPerIp, before.MaxConnectionsPerIp, after.MaxConnectionsPerIp);
         Scalar(PolicyKeys.ConnectionRateLimit, before.ConnectionRateLimit, after.ConnectionRateLimit);
         Scalar(PolicyKeys.MessageRateLimit, before.MessageRateLimit, after.MessageRateLimit);
@@ -60,6 +53,25 @@ public static class PolicyDiff
         Scalar(PolicyKeys.DashboardCertFile, before.DashboardCertFile, after.DashboardCertFile);
         Scalar(PolicyKeys.MetricsAddress, WebListenAddress.Format(before.MetricsAddress), WebListenAddress.Format(after.MetricsAddress));
         return changes;
+    }
+
+    /// <summary>A key's change by fingerprint (see <see cref="Secrets.KeyFingerprint"/>); where it comes from when only that moved.</summary>
+    private static void Secret(List<string> changes, string key, string before, string after, string beforeSource, string afterSource)
+    {
+        var (a, b) = (Secrets.KeyFingerprint.Of(before), Secrets.KeyFingerprint.Of(after));
+        if (!string.Equals(before, after, StringComparison.Ordinal))
+        {
+            changes.Add((before.Length > 0, after.Length > 0) switch
+            {
+                (false, true) => $"{key}: set (fingerprint {b}, value hidden)",
+                (true, false) => $"{key}: removed (was fingerprint {a})",
+                _ => $"{key}: changed, fingerprint {a} -> {b} (value hidden)",
+            });
+        }
+        else if (after.Length > 0 && !string.Equals(beforeSource, afterSource, StringComparison.Ordinal))
+        {
+            changes.Add($"{key}: same key (fingerprint {b}), now from {afterSource}");
+        }
     }
 
     /// <summary>

@@ -32,6 +32,10 @@ public static class PolicyKeys
     public const string DashboardAddress = "DASHBOARD_ADDRESS";
     public const string DashboardCertFile = "DASHBOARD_CERT_FILE";
     public const string MetricsAddress = "METRICS_ADDRESS";
+    public const string NetworkSecretKeyFile = "NETWORK_SECRET_KEY_FILE";
+    public const string NetworkSecretKeyPrevious = "NETWORK_SECRET_KEY_PREVIOUS";
+    public const string NetworkSecretKeyPreviousFile = "NETWORK_SECRET_KEY_PREVIOUS_FILE";
+    public const string SecurityOffAck = "SECURITY_OFF_ACK";
 
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -42,6 +46,7 @@ public static class PolicyKeys
         MaxFrameSize, FrameTimeout, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
         BroadcastMaxAge,
         Lockdown, DashboardAddress, DashboardCertFile, MetricsAddress,
+        NetworkSecretKeyFile, NetworkSecretKeyPrevious, NetworkSecretKeyPreviousFile, SecurityOffAck,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>

@@ -8,4 +8,10 @@ public sealed record PolicyLoadResult(SecurityPolicy? Policy, IReadOnlyList<Poli
     public IEnumerable<PolicyDiagnostic> Warnings => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning);
 
     public bool IsValid => Policy is not null;
+
+    /// <summary>
+    /// The secret files this load read or looked for (full paths), also when it failed: a reload that was refused for
+    /// a secret file's mode is tried again when that file changes.
+    /// </summary>
+    public IReadOnlyList<string> SecretFiles { get; init; } = [];
 }

@@ -16,7 +16,7 @@ public static class PolicyLoader
     public static PolicyLoadResult Load(byte[] bytes, string? sourcePath) => Load(bytes, sourcePath, contentHash: null);
 
     /// <summary>As above, with the bytes' SHA-256 already computed by the caller (a reload hashes first to skip unchanged content).</summary>
-    internal static PolicyLoadResult Load(byte[] bytes, string? sourcePath, string? contentHash)
+    internal static PolicyLoadResult Load(byte[] bytes, string? sourcePath, string? contentHash, PolicyLoadContext? context = null)
     {
         string text;
         try
@@ -28,11 +28,14 @@ public static class PolicyLoader
             var line = 1 + bytes.AsSpan(0, Math.Max(0, Math.Min(ex.Index, bytes.Length))).Count((byte)'\n');
             return new PolicyLoadResult(null, [new PolicyDiagnostic(DiagnosticSeverity.Error, line, null, null, "the file is not valid UTF-8 text (binary or another encoding?)")]);
         }
-        return Load(text, sourcePath, contentHash ?? Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        return Load(text, sourcePath, contentHash ?? Convert.ToHexStringLower(SHA256.HashData(bytes)), context);
     }
 
-    /// <summary>Validates file text.</summary>
-    public static PolicyLoadResult Load(string text, string? sourcePath, string? contentHash = null)
+    /// <summary>
+    /// Validates file text. Secret files it names are read too (relative to <paramref name="sourcePath"/>'s folder),
+    /// and the systemd credential in <paramref name="context"/> (default: this process's <c>$CREDENTIALS_DIRECTORY</c>).
+    /// </summary>
+    public static PolicyLoadResult Load(string text, string? sourcePath, string? contentHash = null, PolicyLoadContext? context = null)
     {
         var document = EnvFileParser.Parse(text);
         var diagnostics = new List<PolicyDiagnostic>();
@@ -47,13 +50,18 @@ public static class PolicyLoader
         var allowed = reader.NodeKeys(PolicyKeys.AllowedNodeKeys);
         var blocked = reader.NodeKeys(PolicyKeys.BlockedNodeKeys);
         var (blockedIps, blockedIpEntries) = reader.IpRanges(PolicyKeys.BlockedIpAddresses);
+        var keys = NetworkKeyReader.Read(values, diagnostics, sourcePath, context ?? PolicyLoadContext.FromEnvironment(), reader.Secret);
         var policy = new SecurityPolicy
         {
             SourcePath = sourcePath,
             ContentHash = contentHash ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
             Enabled = reader.Bool(PolicyKeys.EnableSecurity, defaults.Enabled),
             RequireNodeAuthentication = reader.Bool(PolicyKeys.RequireNodeAuthentication, defaults.RequireNodeAuthentication),
-            NetworkSecretKey = reader.Secret(PolicyKeys.NetworkSecretKey),
+            NetworkSecretKey = keys.Current,
+            NetworkSecretKeyPrevious = keys.Previous,
+            NetworkKeySource = keys.CurrentSource,
+            NetworkKeyPreviousSource = keys.PreviousSource,
+            SecretFiles = keys.Files,
             MaxConnectionsPerIp = reader.Int(PolicyKeys.MaxConnectionsPerIp, defaults.MaxConnectionsPerIp, 1, 100_000),
             ConnectionRateLimit = reader.Rate(PolicyKeys.ConnectionRateLimit, defaults.ConnectionRateLimit),
             MessageRateLimit = reader.Rate(PolicyKeys.MessageRateLimit, defaults.MessageRateLimit),
@@ -98,14 +106,13 @@ public static class PolicyLoader
         }
         if (!policy.Enabled)
         {
-            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.EnableSecurity)?.Line, PolicyKeys.EnableSecurity, null,
-                "is false: every gate is open, no address, key or rate is checked"));
+            SecurityOffAcknowledgement.Check(values, diagnostics);
         }
 
         var ok = diagnostics.TrueForAll(d => d.Severity != DiagnosticSeverity.Error);
         // Settings are read in a fixed order; an operator reads the file top to bottom. (Stable: same-line findings keep their order.)
         var inFileOrder = diagnostics.OrderBy(d => d.Line ?? 0).ToList();
-        return new PolicyLoadResult(ok ? policy : null, inFileOrder);
+        return new PolicyLoadResult(ok ? policy : null, inFileOrder) { SecretFiles = keys.Files };
     }
 
     private static Dictionary<string, EnvAssignment> CollectKnownKeys(EnvDocument document, List<PolicyDiagnostic> diagnostics)

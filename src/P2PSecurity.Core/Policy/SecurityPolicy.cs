@@ -23,6 +23,27 @@ public sealed record SecurityPolicy
     /// <summary>Optional pre-shared network key. Never logged; <see cref="ToString"/> masks it.</summary>
     public string NetworkSecretKey { get; init; } = string.Empty;
 
+    /// <summary>
+    /// A second key also accepted in a peer's proof while a network moves to a new key (NETWORK_SECRET_KEY_PREVIOUS);
+    /// this node proves with <see cref="NetworkSecretKey"/>. Never logged.
+    /// </summary>
+    public string NetworkSecretKeyPrevious { get; init; } = string.Empty;
+
+    /// <summary>Where the network key came from, e.g. <c>NETWORK_SECRET_KEY_FILE /etc/p2p/key</c>; empty when none is set.</summary>
+    public string NetworkKeySource { get; init; } = string.Empty;
+
+    /// <summary>Where the previous key came from; empty when none is set.</summary>
+    public string NetworkKeyPreviousSource { get; init; } = string.Empty;
+
+    /// <summary>Files the keys are read from (full paths), watched like the policy file itself.</summary>
+    public IReadOnlyList<string> SecretFiles { get; init; } = [];
+
+    /// <summary>The network key's fingerprint (<see cref="Secrets.KeyFingerprint"/>), the only form in which it is shown.</summary>
+    public string NetworkKeyFingerprint => Secrets.KeyFingerprint.Of(NetworkSecretKey);
+
+    /// <summary>The previous key's fingerprint, or <c>none</c>.</summary>
+    public string NetworkKeyPreviousFingerprint => Secrets.KeyFingerprint.Of(NetworkSecretKeyPrevious);
+
     public int MaxConnectionsPerIp { get; init; } = 3;
     public RateLimit ConnectionRateLimit { get; init; } = new(10, TimeSpan.FromMinutes(1));
     public RateLimit MessageRateLimit { get; init; } = new(100, TimeSpan.FromMinutes(1));
@@ -103,5 +124,5 @@ public sealed record SecurityPolicy
     /// <inheritdoc/>
     public override string ToString() =>
         $"policy r{Revision}: {ModeDescription}, {BlockedNodeKeys.Count} blocked keys, {BlockedIpEntries.Count} blocked IP entries, " +
-        $"network key {(NetworkSecretKey.Length == 0 ? "off" : "set (hidden)")}";
+        $"network key {(NetworkSecretKey.Length == 0 ? "off" : "fingerprint " + NetworkKeyFingerprint)}";
 }

@@ -57,6 +57,12 @@ public sealed class ConnectionSlot
         internal set => Volatile.Write(ref _secured, value);
     }
 
+    /// <summary>
+    /// The shown fingerprint (<see cref="Secrets.KeyFingerprint"/>) of the network key this connection proved, current
+    /// or previous, for status; null when it proved none. Decisions use <see cref="ProvenSecret"/>.
+    /// </summary>
+    public string? NetworkKeyFingerprint { get; internal set; }
+
     /// <summary>True once the node gate has welcomed this connection.</summary>
     /// <remarks>Written after <see cref="ProvenSecret"/> with release semantics, as <see cref="Secured"/> is.</remarks>
     public bool Authenticated

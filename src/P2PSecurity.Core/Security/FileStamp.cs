@@ -14,13 +14,16 @@ internal readonly record struct FileStamp(bool Exists, ulong Device, ulong Inode
     public static readonly FileStamp Missing = new(false, 0, 0, 0, 0, 0);
 
     /// <summary>One <c>statx</c> system call on Linux (about 1 µs, no allocation); FileInfo elsewhere.</summary>
-    public static FileStamp Read(string path)
+    public static FileStamp Read(string path) => Read(path, null);
+
+    /// <summary>As <see cref="Read(string)"/>, with the path already as null-terminated UTF-8 (a second watched file).</summary>
+    public static FileStamp Read(string path, byte[]? utf8Path)
     {
         if (OperatingSystem.IsLinux() && s_statxAvailable)
         {
             try
             {
-                if (TryReadStatx(path, out var stamp))
+                if (TryReadStatx(utf8Path ?? PathBytes(path), out var stamp))
                 {
                     return stamp;
                 }
@@ -49,12 +52,12 @@ internal readonly record struct FileStamp(bool Exists, ulong Device, ulong Inode
     private const uint StatxBasicStats = 0x07ff;
 
     /// <summary>False when statx itself is unavailable; a missing file is a successful read of <see cref="Missing"/>.</summary>
-    private static unsafe bool TryReadStatx(string path, out FileStamp stamp)
+    private static unsafe bool TryReadStatx(byte[] path, out FileStamp stamp)
     {
         // struct statx is the same on every Linux architecture (unlike struct stat); 256 bytes.
         var buffer = stackalloc byte[256];
         int result;
-        fixed (byte* utf8Path = PathBytes(path))
+        fixed (byte* utf8Path = path)
         {
             result = Statx(AtFdCwd, utf8Path, 0, StatxBasicStats, buffer);
         }
@@ -85,6 +88,14 @@ internal readonly record struct FileStamp(bool Exists, ulong Device, ulong Inode
 
     /// <summary>The last path asked for, as null-terminated UTF-8 (the manager asks for one path on every connection).</summary>
     private static Utf8Path? s_lastPath;
+
+    /// <summary>A path as null-terminated UTF-8, for <see cref="Read(string, byte[])"/>.</summary>
+    public static byte[] Utf8(string path)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
+    }
 
     private static byte[] PathBytes(string path)
     {

@@ -15,9 +15,11 @@ internal readonly record struct NetworkSecretFingerprint(UInt128 Value)
 {
     private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
 
-    // Reloads ask for the fingerprint of the same secret once per live connection; the policy keeps its string, so
-    // remembering the last one by reference makes an eviction pass over many sessions hash the secret once.
+    // Reloads ask for the fingerprint of the same secrets once per live connection; the policy keeps its strings, so
+    // remembering the last two by reference (the current and, during a rotation, the previous key) makes an eviction
+    // pass over many sessions hash each secret once.
     private static Cached? _last;
+    private static Cached? _beforeLast;
 
     public static NetworkSecretFingerprint None => default;
 
@@ -35,11 +37,17 @@ internal readonly record struct NetworkSecretFingerprint(UInt128 Value)
         {
             return last.Fingerprint;
         }
+        var beforeLast = Volatile.Read(ref _beforeLast);
+        if (beforeLast is not null && ReferenceEquals(beforeLast.Secret, secret))
+        {
+            return beforeLast.Fingerprint;
+        }
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(ProcessKey, Encoding.UTF8.GetBytes(secret), mac);
         var value = BinaryPrimitives.ReadUInt128BigEndian(mac);
         // Zero is "none"; a secret that hashed to it (probability 2^-128) still needs a fingerprint of its own.
         var fingerprint = new NetworkSecretFingerprint(value == UInt128.Zero ? UInt128.One : value);
+        Volatile.Write(ref _beforeLast, last);
         Volatile.Write(ref _last, new Cached(secret, fingerprint));
         return fingerprint;
     }
@@ -47,10 +55,11 @@ internal readonly record struct NetworkSecretFingerprint(UInt128 Value)
     /// <summary>
     /// Whether a connection that proved this satisfies <paramref name="policy"/>: always when the policy has no network
     /// secret, otherwise only when it proved a secret the policy accepts. This is the one place that says which secrets
-    /// a policy accepts (today NETWORK_SECRET_KEY alone; a rotation window adds its previous secret here).
+    /// a policy accepts: NETWORK_SECRET_KEY, and during a rotation NETWORK_SECRET_KEY_PREVIOUS.
     /// </summary>
     public bool IsAcceptedBy(SecurityPolicy policy) =>
-        policy.NetworkSecretKey.Length == 0 || (!IsNone && this == Of(policy.NetworkSecretKey));
+        policy.NetworkSecretKey.Length == 0 ||
+        (!IsNone && (this == Of(policy.NetworkSecretKey) || (policy.NetworkSecretKeyPrevious.Length > 0 && this == Of(policy.NetworkSecretKeyPrevious))));
 
     public override string ToString() => IsNone ? "none" : "proven";
 

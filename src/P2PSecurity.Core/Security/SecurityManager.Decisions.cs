@@ -2,6 +2,7 @@ using System.Net;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Secrets;
 
 namespace P2PSecurity.Core.Security;
 
@@ -73,7 +74,9 @@ public sealed partial class SecurityManager
     /// </summary>
     public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key, bool networkKeyProven)
     {
-        slot.ProvenSecret = networkKeyProven ? NetworkSecretFingerprint.Of(Policy.NetworkSecretKey) : NetworkSecretFingerprint.None;
+        var secret = Policy.NetworkSecretKey;
+        slot.ProvenSecret = networkKeyProven ? NetworkSecretFingerprint.Of(secret) : NetworkSecretFingerprint.None;
+        slot.NetworkKeyFingerprint = networkKeyProven && secret.Length > 0 ? KeyFingerprint.Of(secret) : null;
         return EvaluateNode(slot, key);
     }
 
@@ -166,30 +169,43 @@ public sealed partial class SecurityManager
         return policy.Enabled && (policy.BlockedNodeKeys.Contains(origin) || (policy.WhitelistMode && !policy.AllowedNodeKeys.Contains(origin)));
     }
 
-    /// <summary>Checks a network-key answer against the secret in force.</summary>
+    /// <summary>Checks a network-key answer against the secrets in force (the current key, or the previous one during a rotation).</summary>
     public bool VerifyNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
     {
-        var secret = Policy.NetworkSecretKey;
-        return secret.Length == 0 || NetworkKeyProof.Verify(secret, challenge, client, server, answer);
+        var policy = Policy;
+        return policy.NetworkSecretKey.Length == 0 || ProvenSecretOf(policy, challenge, client, server, answer) is not null;
     }
 
     /// <summary>
-    /// Checks a network-key answer against the secret in force and records on the slot which secret it proved (a
-    /// fingerprint, never the secret), so that a later reload that changes the secret evicts the session.
+    /// Checks a network-key answer against the current key, then the previous one (NETWORK_SECRET_KEY_PREVIOUS), and
+    /// records on the slot which secret it proved (fingerprints, never the secret), so that a later reload that stops
+    /// accepting that secret evicts the session, and status can show which key each session proved.
     /// </summary>
     public bool VerifyNetworkKey(ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
     {
-        var secret = Policy.NetworkSecretKey;
-        if (secret.Length == 0)
+        var policy = Policy;
+        if (policy.NetworkSecretKey.Length == 0)
         {
             return true;
         }
-        if (!NetworkKeyProof.Verify(secret, challenge, client, server, answer))
+        if (ProvenSecretOf(policy, challenge, client, server, answer) is not { } secret)
         {
             return false;
         }
         slot.ProvenSecret = NetworkSecretFingerprint.Of(secret);
+        slot.NetworkKeyFingerprint = KeyFingerprint.Of(secret);
         return true;
+    }
+
+    /// <summary>The accepted secret the answer proves (current first), or null.</summary>
+    private static string? ProvenSecretOf(SecurityPolicy policy, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
+    {
+        if (NetworkKeyProof.Verify(policy.NetworkSecretKey, challenge, client, server, answer))
+        {
+            return policy.NetworkSecretKey;
+        }
+        var previous = policy.NetworkSecretKeyPrevious;
+        return previous.Length > 0 && NetworkKeyProof.Verify(previous, challenge, client, server, answer) ? previous : null;
     }
 
     /// <summary>Records a refusal decided by the transport (e.g. a TLS handshake that failed) for logs and status.</summary>

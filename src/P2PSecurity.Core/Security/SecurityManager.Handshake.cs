@@ -24,9 +24,19 @@ public sealed partial class SecurityManager
     /// This node's answer to a peer's challenge (HMAC over the challenge and both keys, see
     /// <see cref="NetworkKeyProof"/>), or null when no network key is set. The secret never leaves the manager.
     /// </summary>
-    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server)
+    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server) => ProveNetworkKey(challenge, client, server, null);
+
+    /// <summary>
+    /// As above, answering with the key whose fingerprint the peer proved (a server's Welcome to a peer that proved
+    /// the previous key proves the previous key too, so that a node not yet moved to the new key can check it);
+    /// otherwise with the current key.
+    /// </summary>
+    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, string? peerFingerprint)
     {
-        var secret = Policy.NetworkSecretKey;
+        var policy = Policy;
+        var secret = policy.NetworkSecretKeyPrevious.Length > 0 && peerFingerprint is not null && peerFingerprint == policy.NetworkKeyPreviousFingerprint
+            ? policy.NetworkSecretKeyPrevious
+            : policy.NetworkSecretKey;
         return secret.Length == 0 || challenge.Length != NetworkKeyProof.ChallengeSize
             ? null
             : NetworkKeyProof.Compute(secret, challenge, client, server);

@@ -57,7 +57,8 @@ public sealed partial class SecurityManager
     {
         try
         {
-            return Volatile.Read(ref _watch).NeedsRead(FileStamp.Read(PolicyPath));
+            // The secret files (NETWORK_SECRET_KEY_FILE, the credential) are watched like the policy file.
+            return Volatile.Read(ref _watch).NeedsRead(FileStamp.Read(PolicyPath)) || Volatile.Read(ref _secrets).Moved();
         }
         catch (Exception ex)
         {
@@ -97,7 +98,7 @@ public sealed partial class SecurityManager
             // did not already take in what this check saw.
             lock (_reloadLock)
             {
-                if (Volatile.Read(ref _watch).NeedsRead(FileStamp.Read(PolicyPath)))
+                if (Volatile.Read(ref _watch).NeedsRead(FileStamp.Read(PolicyPath)) || Volatile.Read(ref _secrets).Moved())
                 {
                     ReloadLocked("connection", force: false);
                 }

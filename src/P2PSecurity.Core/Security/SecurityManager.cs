@@ -31,6 +31,8 @@ public sealed partial class SecurityManager : IDisposable
     private readonly LockdownSwitch _lockdown;
     private SecurityPolicy _policy;
     private PolicyFileWatch _watch;
+    private SecretFilesWatch _secrets = SecretFilesWatch.Empty;
+    private PolicyLoadContext _loadContext = PolicyLoadContext.None;
     private ReloadResult _lastReload;
     private string? _lastFailedHash;
     private bool _missingReported;
@@ -58,12 +60,14 @@ public sealed partial class SecurityManager : IDisposable
     /// <summary>
     /// Loads the policy file and starts deciding. A missing file means the embedded defaults; an invalid file
     /// throws <see cref="PolicyLoadException"/> listing every error, because a server must not start on a policy
-    /// it cannot read (an empty block list would fail open).
+    /// it cannot read (an empty block list would fail open). Secret files the policy names are read and watched
+    /// too, and the systemd credential in <paramref name="context"/> (default: this process's <c>$CREDENTIALS_DIRECTORY</c>).
     /// </summary>
-    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null)
+    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null)
     {
         logger ??= NullLogger.Instance;
         time ??= TimeProvider.System;
+        context ??= PolicyLoadContext.FromEnvironment();
         var fullPath = Path.GetFullPath(policyPath);
         var (stamp, bytes, readError) = ReadStable(fullPath);
         if (readError is not null)
@@ -74,6 +78,7 @@ public sealed partial class SecurityManager : IDisposable
         var watch = NewWatch(stamp, racyWindowNs);
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
+        IReadOnlyList<string> secretFiles = [];
         if (bytes is null)
         {
             policy = SecurityPolicy.Defaults with { Revision = 1, SourcePath = fullPath };
@@ -81,24 +86,33 @@ public sealed partial class SecurityManager : IDisposable
         }
         else
         {
-            var result = PolicyLoader.Load(bytes, fullPath);
+            var result = PolicyLoader.Load(bytes, fullPath, contentHash: null, context);
             if (result.Policy is null)
             {
                 throw new PolicyLoadException(fullPath, result.Diagnostics);
             }
             policy = result.Policy with { Revision = 1 };
             diagnostics = result.Diagnostics;
+            secretFiles = result.SecretFiles;
         }
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
         var lockdown = LockdownSwitch.Open(LockdownStore.PathFor(fullPath), time, logger);
         lockdown.ObservePolicy(policy.Lockdown, first.At);
-        var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown);
+        var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown)
+        {
+            _loadContext = context,
+            _secrets = SecretFilesWatch.Take(secretFiles),
+        };
         manager._racyWindowNs = racyWindowNs;
         foreach (var warning in diagnostics)
         {
             SecurityLog.PolicyWarning(logger, warning.ToString());
         }
         SecurityLog.PolicyLoaded(logger, policy.Revision, bytes is null ? "embedded defaults" : fullPath, policy.ModeDescription);
+        if (policy.NetworkSecretKey.Length > 0)
+        {
+            SecurityLog.NetworkKeyInForce(logger, policy.NetworkKeyFingerprint, policy.NetworkKeySource, policy.NetworkKeyPreviousFingerprint);
+        }
         if (!policy.Enabled)
         {
             SecurityLog.SecurityDisabled(logger, policy.Revision);
@@ -140,7 +154,7 @@ public sealed partial class SecurityManager : IDisposable
         try
         {
             var stamp = FileStamp.Read(PolicyPath);
-            if (!Volatile.Read(ref _watch).NeedsRead(stamp))
+            if (!Volatile.Read(ref _watch).NeedsRead(stamp) && !Volatile.Read(ref _secrets).Moved())
             {
                 return false;
             }
@@ -152,7 +166,7 @@ public sealed partial class SecurityManager : IDisposable
             {
                 // Checked again under the lock: a thread that read the old watch just before another finished
                 // reloading would otherwise read the file a second time (single flight means once).
-                if (!Volatile.Read(ref _watch).NeedsRead(stamp))
+                if (!Volatile.Read(ref _watch).NeedsRead(stamp) && !Volatile.Read(ref _secrets).Moved())
                 {
                     return false;
                 }
@@ -192,6 +206,10 @@ public sealed partial class SecurityManager : IDisposable
     private ReloadResult ReloadLocked(string trigger, bool force, bool acceptEmpty = false)
     {
         var current = Policy;
+        // The secret files are stamped before they are read, so a write during the load is seen at the next check.
+        var secrets = Volatile.Read(ref _secrets);
+        var secretsMoved = secrets.Moved();
+        var secretsBefore = secretsMoved ? secrets.Restamp() : secrets;
         if (ReadSettled(force) is not { } read)
         {
             // Being rewritten in place: look again at the next check (the poll runs every 250 ms).
@@ -245,16 +263,24 @@ public sealed partial class SecurityManager : IDisposable
             return kept;
         }
         _emptyReported = false;
-        if (hash == current.ContentHash)
+        // A file refused for its secret files (same .env bytes as in force) is validated again by an explicit reload.
+        if (hash == current.ContentHash && !secretsMoved && !(force && hash == _lastFailedHash))
         {
             _lastFailedHash = null;
             return new ReloadResult(ReloadOutcome.Unchanged, current.Revision, [], [], 0, now, trigger);
         }
-        if (!force && hash == _lastFailedHash)
+        if (!force && hash == _lastFailedHash && !secretsMoved)
         {
             return LastReload; // same broken content: already reported once
         }
-        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash);
+        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash, _loadContext);
+        Volatile.Write(ref _secrets, secretsBefore.Covers(loaded.SecretFiles) ? secretsBefore : SecretFilesWatch.Take(loaded.SecretFiles));
+        if (loaded.Policy is not null && hash == current.ContentHash && SameNetworkKeys(current, loaded.Policy))
+        {
+            // Same file, and the secret files (touched, or an explicit reload) hold the same keys.
+            _lastFailedHash = null;
+            return new ReloadResult(ReloadOutcome.Unchanged, current.Revision, [], [], 0, now, trigger);
+        }
         if (loaded.Policy is null)
         {
             _lastFailedHash = hash;
@@ -293,6 +319,10 @@ public sealed partial class SecurityManager : IDisposable
         if (applied.ModeChange is { OpensWhitelist: true } opened)
         {
             SecurityLog.PolicyOpened(_logger, next.Revision, trigger, opened.FromDescription);
+        }
+        if (current.NetworkKeyFingerprint != next.NetworkKeyFingerprint)
+        {
+            SecurityLog.NetworkKeyRotated(_logger, current.NetworkKeyFingerprint, next.NetworkKeyFingerprint, next.Revision);
         }
         foreach (var warning in loaded.Warnings)
         {
@@ -454,6 +484,12 @@ public sealed partial class SecurityManager : IDisposable
         }
         return SecurityDecision.Allow;
     }
+
+    private static bool SameNetworkKeys(SecurityPolicy a, SecurityPolicy b) =>
+        string.Equals(a.NetworkSecretKey, b.NetworkSecretKey, StringComparison.Ordinal) &&
+        string.Equals(a.NetworkSecretKeyPrevious, b.NetworkSecretKeyPrevious, StringComparison.Ordinal) &&
+        string.Equals(a.NetworkKeySource, b.NetworkKeySource, StringComparison.Ordinal) &&
+        string.Equals(a.NetworkKeyPreviousSource, b.NetworkKeyPreviousSource, StringComparison.Ordinal);
 
     internal void CountRefusal(DenyReason reason)
     {

@@ -83,7 +83,7 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
         }
         var policy = manager.Policy;
         var welcome = new WelcomeMessage(peer.NodeKey, policy.MaxFrameSize, policy.MessageRateLimit.Count,
-            (int)policy.MessageRateLimit.Period.TotalSeconds, manager.ProveNetworkKey(hello.Challenge, clientKey, own));
+            (int)policy.MessageRateLimit.Period.TotalSeconds, manager.ProveNetworkKey(hello.Challenge, clientKey, own, slot.NetworkKeyFingerprint));
         // The session is registered before the peer can see its welcome, so anything it does next finds it; the
         // welcome goes out from the pipeline's tail because this handler has just left the pipeline.
         var channel = context.Channel;

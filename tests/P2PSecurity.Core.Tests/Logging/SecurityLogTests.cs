@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Secrets;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Core.Tests.TestSupport;
 
@@ -85,8 +86,10 @@ public sealed class SecurityLogTests
         var all = h.Logger.AllText + "\n" + h.Manager.Policy + "\n" + string.Join("\n", h.Manager.LastReload.Changes);
         Assert.DoesNotContain("S3cr3t", all, StringComparison.Ordinal);
         Assert.DoesNotContain("Network-Key", all, StringComparison.Ordinal);
-        Assert.Contains("policy_change revision=2 NETWORK_SECRET_KEY: changed (value hidden)", h.Logger.Messages);
-        Assert.Contains("policy_change revision=4 NETWORK_SECRET_KEY: removed", h.Logger.Messages);
+        var (first, rotated) = (KeyFingerprint.Of(Secret), KeyFingerprint.Of(Secret + "-rotated"));
+        Assert.Contains($"policy_change revision=2 NETWORK_SECRET_KEY: changed, fingerprint {first} -> {rotated} (value hidden)", h.Logger.Messages);
+        Assert.Contains($"network_key_rotated old={first} new={rotated} revision=2", h.Logger.Messages);
+        Assert.Contains("policy_change revision=4 NETWORK_SECRET_KEY: removed", string.Join("\n", h.Logger.Messages), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,8 +107,8 @@ public sealed class SecurityLogTests
     [Fact]
     public void SecurityDisabled_IsLoggedLoudlyAtStartAndEveryReload()
     {
-        using var h = new ManagerHarness("ENABLE_P2P_SECURITY=false\n");
-        h.Apply("ENABLE_P2P_SECURITY=false\nMAX_CONNECTIONS_PER_IP=4\n");
+        using var h = new ManagerHarness("ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\n");
+        h.Apply("ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\nMAX_CONNECTIONS_PER_IP=4\n");
         h.Apply("ENABLE_P2P_SECURITY=true\n");
 
         var critical = h.Logger.Entries.Where(e => e.Level == LogLevel.Critical).Select(e => e.Message).ToList();

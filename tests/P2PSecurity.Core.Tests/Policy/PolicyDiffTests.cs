@@ -41,10 +41,12 @@ public sealed class PolicyDiffTests
     }
 
     [Theory]
-    [InlineData("", "NETWORK_SECRET_KEY=first-secret-value-1\n", "NETWORK_SECRET_KEY: set (value hidden)")]
-    [InlineData("NETWORK_SECRET_KEY=first-secret-value-1\n", "NETWORK_SECRET_KEY=other-secret-value-2\n", "NETWORK_SECRET_KEY: changed (value hidden)")]
-    [InlineData("NETWORK_SECRET_KEY=first-secret-value-1\n", "", "NETWORK_SECRET_KEY: removed")]
-    public void Compute_NetworkSecret_ShowsOnlyThatItChanged(string before, string after, string expected)
+    [InlineData("", "NETWORK_SECRET_KEY=first-secret-value-1\n", "NETWORK_SECRET_KEY: set (fingerprint e466a92c, value hidden)")]
+    [InlineData("NETWORK_SECRET_KEY=first-secret-value-1\n", "NETWORK_SECRET_KEY=other-secret-value-2\n", "NETWORK_SECRET_KEY: changed, fingerprint e466a92c -> 831a6d0b (value hidden)")]
+    [InlineData("NETWORK_SECRET_KEY=first-secret-value-1\n", "", "NETWORK_SECRET_KEY: removed (was fingerprint e466a92c)")]
+    [InlineData("NETWORK_SECRET_KEY=first-secret-value-1\n", "NETWORK_SECRET_KEY=first-secret-value-1\nNETWORK_SECRET_KEY_PREVIOUS=other-secret-value-2\n",
+        "NETWORK_SECRET_KEY_PREVIOUS: set (fingerprint 831a6d0b, value hidden)")]
+    public void Compute_NetworkSecret_ShowsOnlyItsFingerprint(string before, string after, string expected)
     {
         var change = Assert.Single(PolicyDiff.Compute(Load(before), Load(after)));
 

@@ -76,7 +76,9 @@ public sealed class PolicySettingsTests
     [MemberData(nameof(GoodValues))]
     public void Load_GoodValue_IsApplied(string key, string value, string expected)
     {
-        var result = PolicyLoader.Load($"{key}={value}\n", null);
+        // Security off counts only with its acknowledgement (SecurityOffAckTests).
+        var ack = key == PolicyKeys.EnableSecurity ? "SECURITY_OFF_ACK=I_UNDERSTAND\n" : string.Empty;
+        var result = PolicyLoader.Load($"{key}={value}\n{ack}", null);
 
         Assert.True(result.IsValid, string.Join("\n", result.Diagnostics));
         Assert.Equal(expected, Setting(result.Policy!, key));
@@ -235,11 +237,12 @@ public sealed class PolicySettingsTests
     }
 
     [Fact]
-    public void Load_SecurityDisabled_Warns()
+    public void Load_SecurityDisabledWithAck_Warns()
     {
-        var result = PolicyLoader.Load("ENABLE_P2P_SECURITY=false\n", null);
+        var result = PolicyLoader.Load("ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\n", null);
 
-        Assert.Contains(result.Warnings, w => w.ToString() == "ENABLE_P2P_SECURITY line 1: is false: every gate is open, no address, key or rate is checked");
+        Assert.True(result.IsValid);
+        Assert.Contains(result.Warnings, w => w.ToString() == "ENABLE_P2P_SECURITY line 1: is false (SECURITY_OFF_ACK=I_UNDERSTAND): every gate is open, no address, key or rate is checked");
     }
 
     private static string Colons(string hex) => string.Join(":", hex.Chunk(2).Select(c => new string(c)));

@@ -150,7 +150,7 @@ public sealed class AcceptDecisionTests
     {
         var key = TestKeys.Hex(1);
         using var h = new ManagerHarness(
-            $"ENABLE_P2P_SECURITY=false\nBLOCKED_IP_ADDRESSES=10.0.0.0/8\nMAX_CONNECTIONS_PER_IP=1\nCONNECTION_RATE_LIMIT=1\nMESSAGE_RATE_LIMIT=1\nBLOCKED_NODE_KEYS={key}\nALLOWED_NODE_KEYS={TestKeys.Hex(2)}\nNETWORK_SECRET_KEY=0123456789abcdef0123\n");
+            $"ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\nBLOCKED_IP_ADDRESSES=10.0.0.0/8\nMAX_CONNECTIONS_PER_IP=1\nCONNECTION_RATE_LIMIT=1\nMESSAGE_RATE_LIMIT=1\nBLOCKED_NODE_KEYS={key}\nALLOWED_NODE_KEYS={TestKeys.Hex(2)}\nNETWORK_SECRET_KEY=0123456789abcdef0123\n");
         var ip = IPAddress.Parse("10.1.2.3");
 
         var slots = Enumerable.Range(0, 5).Select(_ => h.Manager.OnNewConnection(ip)).ToList();

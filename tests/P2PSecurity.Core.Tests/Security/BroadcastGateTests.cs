@@ -56,7 +56,7 @@ public sealed class BroadcastGateTests : IDisposable
     [Fact]
     public void EvaluateBroadcast_SecurityDisabled_AllowsEvenAnonymous()
     {
-        using var manager = Manager("ENABLE_P2P_SECURITY=false\nENABLE_MESSAGE_SIGNING=true\nREJECT_UNSIGNED_MESSAGES=true");
+        using var manager = Manager("ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\nENABLE_MESSAGE_SIGNING=true\nREJECT_UNSIGNED_MESSAGES=true");
         var slot = manager.EvaluateAccept(IPAddress.Loopback).Slot!;
 
         Assert.True(manager.EvaluateBroadcast(slot, BroadcastSigning.Create(_origin, [1], sign: false)).Allowed);

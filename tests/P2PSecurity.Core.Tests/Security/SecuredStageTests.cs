@@ -24,7 +24,7 @@ public sealed class SecuredStageTests
         { $"ALLOWED_NODE_KEYS={TestKeys.Hex(1)}", 3, DenyReason.NodeNotAllowed },
         // The network-key proof needs the ClientHello: the secured stage does not judge it.
         { $"NETWORK_SECRET_KEY={Secret}", 1, DenyReason.None },
-        { $"ENABLE_P2P_SECURITY=false\nBLOCKED_NODE_KEYS={TestKeys.Hex(1)}", 1, DenyReason.None },
+        { $"ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\nBLOCKED_NODE_KEYS={TestKeys.Hex(1)}", 1, DenyReason.None },
     };
 
     [Theory]
