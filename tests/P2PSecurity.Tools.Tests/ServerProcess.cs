@@ -21,20 +21,29 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    public static async Task<ServerProcess> StartAsync(string envPath)
+    public static Task<ServerProcess> StartAsync(string envPath) =>
+        StartAsync(Path.GetDirectoryName(envPath)!, envPath, ["--env-file", envPath, "--port", "0"]);
+
+    /// <summary>
+    /// Starts the server in <paramref name="folder"/> with <paramref name="args"/> (e.g. <c>--profile prod</c>);
+    /// <paramref name="envPath"/> is the file those arguments choose, beside which the control socket appears.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string folder, string envPath, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "p2psecurity-server.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(envPath)!,
+            WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "--env-file", envPath, "--port", "0" })
+        foreach (var arg in new[] { dll }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
+        start.Environment.Remove("CREDENTIALS_DIRECTORY");
+        start.Environment.Remove("P2PSECURITY_PROFILE");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);

@@ -46,6 +46,7 @@ internal sealed class ToolProcess : IDisposable
         }
         // The tools must not depend on the test runner's environment; keep the edit lock switch at its default.
         start.Environment.Remove("DOTNET_SYSTEM_IO_DISABLEFILELOCKING");
+        start.Environment.Remove("P2PSECURITY_PROFILE");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = new ToolProcess(process);
         process.OutputDataReceived += (_, e) => run.OnLine(run._out, e.Data);

@@ -13,6 +13,13 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    public static Option<string> Profile { get; } = new("--profile")
+    {
+        Description = "Use .env.NAME in the current folder instead of .env (also P2PSECURITY_PROFILE); --env-file wins",
+        HelpName = "name",
+        Recursive = true,
+    };
+
     public static Option<bool> Json { get; } = new("--json")
     {
         Description = "Print JSON for scripts instead of text",

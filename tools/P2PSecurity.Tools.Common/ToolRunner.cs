@@ -14,6 +14,7 @@ public static class ToolRunner
     public static async Task<int> RunAsync(RootCommand root, string toolName, string[] args)
     {
         root.Add(CommonOptions.EnvFile);
+        root.Add(CommonOptions.Profile);
         root.Add(CommonOptions.Json);
         root.Add(HelpVerb.Create(root, toolName));
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };

@@ -8,7 +8,7 @@ internal static class KeygenCommand
     {
         var path = new Argument<string>("path") { Description = "The identity file to create (PEM, mode 0600); never overwritten" };
         var command = new Command("keygen", "Create a node identity (ECDSA P-256 key and self-signed certificate) and print its node key") { path };
-        command.SetAction(parse => new IdentityCreator(ToolContext.From(parse)).Run(parse.GetValue(path)!));
+        command.SetAction(parse => new IdentityCreator(ToolContext.From(parse, needsPolicyFile: false)).Run(parse.GetValue(path)!));
         return command;
     }
 }

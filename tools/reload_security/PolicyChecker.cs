@@ -22,6 +22,7 @@ internal sealed class PolicyChecker(ToolContext context)
         {
             // Keys both allowed and blocked are already a loader warning; the addresses of this host only the tool can see.
             output.Lockouts = [.. LockoutCheck.AddressLockouts(policy)];
+            output.NetworkKey = NetworkKeyInfo.From(policy);
             var result = await context.Client().SendAsync(new ControlRequest { Type = ControlProtocol.Requests.CheckLive, Path = context.EnvFile }, cancellationToken);
             output.ServerReachable = result.Status == ControlCallStatus.Answered;
             if (result.Response is { Ok: true } response)
@@ -58,6 +59,11 @@ internal sealed class PolicyChecker(ToolContext context)
             return;
         }
         o.WriteLine(exists ? $"{c.File}: valid, {policy!.ModeDescription}" : $"{c.File}: does not exist; the server would run on the embedded defaults");
+        if (c.NetworkKey is { Fingerprint: { } fingerprint } key)
+        {
+            o.WriteLine($"  network key: fingerprint {fingerprint} ({key.Source})" +
+                        (key.PreviousFingerprint is { } previous ? $"; previous key {previous} also accepted ({key.PreviousSource})" : string.Empty));
+        }
         foreach (var d in c.Diagnostics)
         {
             o.WriteLine($"  warning: {d.Text}");

@@ -28,6 +28,7 @@ internal sealed class StatusReport(ToolContext context)
             o.WriteLine(LockdownRequester.Line(s.Lockdown));
         }
         o.WriteLine(string.Create(inv, $"server       pid {s.Server.ProcessId}, listening on {s.Server.ListenEndpoint ?? "(unknown)"}, node key {s.Server.NodeKey ?? "(unknown)"}"));
+        o.WriteLine($"profile      {s.Server.Profile ?? "(none: .env or --env-file)"}");
         o.WriteLine($"up since     {ReloadText.Time(s.StartedAt)}");
         o.WriteLine(string.Create(inv, $"policy       {s.PolicyPath}, revision {s.PolicyRevision}, in force since {ReloadText.Time(s.PolicyLoadedAt)}"));
         var last = s.LastReload;
@@ -62,5 +63,27 @@ internal sealed class StatusReport(ToolContext context)
         o.WriteLine($"switches     node authentication {(l.RequireNodeAuthentication ? "required" : "optional")}, network key {(l.NetworkKeySet ? "set" : "off")}, " +
                     $"signing {(l.EnableMessageSigning ? "on" : "off")}{(l.RejectUnsignedMessages ? " (unsigned rejected)" : string.Empty)}, " +
                     $"evict on policy change {(l.EvictOnPolicyChange ? "on" : "off")}");
+        PrintNetworkKey(s.NetworkKey, o);
+    }
+
+    /// <summary>Fingerprints only; the server never sends a key's value.</summary>
+    private static void PrintNetworkKey(NetworkKeyInfo k, TextWriter o)
+    {
+        if (k.Fingerprint is null)
+        {
+            o.WriteLine("network key  off");
+            return;
+        }
+        o.WriteLine($"network key  fingerprint {k.Fingerprint} ({k.Source})");
+        if (k.PreviousFingerprint is not null)
+        {
+            o.WriteLine($"previous key fingerprint {k.PreviousFingerprint} ({k.PreviousSource}), also accepted in proofs");
+        }
+        foreach (var session in k.Sessions)
+        {
+            var node = session.NodeKey is null ? "anonymous" : session.NodeKey[..16] + "...";
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  session {session.Id} {session.Address} node {node}{(session.Outbound ? " (outbound)" : string.Empty)} proved {session.Proved ?? "none"}"));
+        }
     }
 }

@@ -11,4 +11,7 @@ public interface IServerStatusSource
 
     /// <summary>This server's own node key (64 lowercase hex digits), or null.</summary>
     string? NodeKey { get; }
+
+    /// <summary>The profile the server was started with (<c>--profile NAME</c>: <c>.env.NAME</c>), or null.</summary>
+    string? Profile => null;
 }

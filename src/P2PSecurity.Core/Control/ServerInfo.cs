@@ -11,5 +11,8 @@ public sealed class ServerInfo
 
     public int ProcessId { get; set; }
 
+    /// <summary>The profile the server was started with (<c>--profile</c> or P2PSECURITY_PROFILE), or null.</summary>
+    public string? Profile { get; set; }
+
     public string? Version { get; set; }
 }

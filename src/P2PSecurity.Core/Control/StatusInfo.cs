@@ -55,4 +55,7 @@ public sealed class StatusInfo
     public Dictionary<string, long> RefusalsByReason { get; set; } = [];
 
     public LimitsInfo Limits { get; set; } = new();
+
+    /// <summary>The network keys in force, by fingerprint, and which key each session proved.</summary>
+    public NetworkKeyInfo NetworkKey { get; set; } = new();
 }

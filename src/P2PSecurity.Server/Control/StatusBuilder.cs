@@ -1,5 +1,6 @@
 using System.Reflection;
 using P2PSecurity.Core.Control;
+using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Security;
 
 namespace P2PSecurity.Server.Control;
@@ -23,6 +24,7 @@ internal static class StatusBuilder
             {
                 ListenEndpoint = server?.ListenEndpoint,
                 NodeKey = server?.NodeKey,
+                Profile = server?.Profile,
                 ProcessId = Environment.ProcessId,
                 Version = Version,
             },
@@ -58,7 +60,26 @@ internal static class StatusBuilder
                 RejectUnsignedMessages = policy.RejectUnsignedMessages,
                 EvictOnPolicyChange = policy.EvictOnPolicyChange,
             },
+            NetworkKey = NetworkKeys(policy, live),
         };
+    }
+
+    /// <summary>Fingerprints only: the keys' values never leave the server. Sessions by id, oldest first.</summary>
+    private static NetworkKeyInfo NetworkKeys(SecurityPolicy policy, IReadOnlyCollection<ConnectionSlot> live)
+    {
+        var info = NetworkKeyInfo.From(policy);
+        info.Sessions =
+        [
+            .. live.Where(s => s.Authenticated).OrderBy(s => s.Id).Take(MaxListed).Select(s => new SessionKeyInfo
+            {
+                Id = s.Id,
+                Address = s.Address.ToString(),
+                NodeKey = s.NodeKey?.ToString(),
+                Outbound = s.Outbound,
+                Proved = s.NetworkKeyFingerprint,
+            }),
+        ];
+        return info;
     }
 
     private static List<NameCount> Counts(IEnumerable<string> names) =>

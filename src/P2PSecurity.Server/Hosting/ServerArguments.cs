@@ -1,25 +1,32 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Server.Hosting;
 
-/// <summary>The server's command line: <c>[--env-file PATH] [--port N]</c>.</summary>
+/// <summary>The server's command line: <c>[--env-file PATH | --profile NAME] [--port N]</c>.</summary>
 internal static class ServerArguments
 {
     public const string Usage =
-        "usage: p2psecurity-server [--env-file PATH] [--port N] [--dashboard ADDRESS|off] [--metrics ADDRESS|on|off]\n" +
+        "usage: p2psecurity-server [--env-file PATH | --profile NAME] [--port N] [--dashboard ADDRESS|off] [--metrics ADDRESS|on|off]\n" +
         "  --env-file PATH  policy file (default ./.env; a missing file means the embedded defaults)\n" +
+        "  --profile NAME   use ./.env.NAME instead of ./.env (also P2PSECURITY_PROFILE); it must exist. --env-file wins\n" +
         "  --port N         listen on port N instead of DEFAULT_P2P_PORT (0: any free port)\n" +
         "  --dashboard A    DASHBOARD_ADDRESS instead of the file's (off, on, or ADDRESS:PORT)\n" +
         "  --metrics A      METRICS_ADDRESS instead of the file's (off, on, or ADDRESS:PORT)\n";
 
     /// <summary>Parses the arguments; false with an error (or with <paramref name="help"/> set) when the server should not run.</summary>
-    public static bool TryParse(string[] args, [NotNullWhen(true)] out ServerOptions? options, out string? error, out bool help)
+    public static bool TryParse(string[] args, [NotNullWhen(true)] out ServerOptions? options, out string? error, out bool help) =>
+        TryParse(args, PolicyProfile.FromEnvironment(), out options, out error, out help);
+
+    /// <summary>As above, with the value of P2PSECURITY_PROFILE passed in.</summary>
+    public static bool TryParse(string[] args, string? profileFromEnvironment, [NotNullWhen(true)] out ServerOptions? options, out string? error, out bool help)
     {
         options = null;
         error = null;
         help = false;
-        string envFile = ".env";
+        string? envFile = null;
+        string? profile = null;
         int? port = null;
         string? dashboard = null, metrics = null;
         for (var i = 0; i < args.Length; i++)
@@ -33,7 +40,7 @@ internal static class ServerArguments
                 case "-h" or "--help":
                     help = true;
                     return false;
-                case "--env-file" or "--port" or "--dashboard" or "--metrics":
+                case "--env-file" or "--port" or "--profile" or "--dashboard" or "--metrics":
                     var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
                     if (string.IsNullOrEmpty(value))
                     {
@@ -54,6 +61,10 @@ internal static class ServerArguments
                         }
                         _ = name == "--dashboard" ? dashboard = value : metrics = value;
                     }
+                    else if (name == "--profile")
+                    {
+                        profile = value;
+                    }
                     else if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535)
                     {
                         port = p;
@@ -69,7 +80,13 @@ internal static class ServerArguments
                     return false;
             }
         }
-        options = new ServerOptions { EnvFile = envFile, Port = port, RouteDotNettyLogs = true, DashboardAddress = dashboard, MetricsAddress = metrics };
+        var (path, inForce, profileError) = PolicyProfile.Resolve(envFile, profile ?? profileFromEnvironment, Directory.GetCurrentDirectory());
+        if (profileError is not null)
+        {
+            error = profileError;
+            return false;
+        }
+        options = new ServerOptions { EnvFile = path, Profile = inForce, Port = port, RouteDotNettyLogs = true, DashboardAddress = dashboard, MetricsAddress = metrics };
         return true;
     }
 }

@@ -70,6 +70,10 @@ public static class ServerHost
     public static HostApplicationBuilder CreateBuilder(ServerOptions options)
     {
         var envPath = Path.GetFullPath(options.EnvFile);
+        if (PolicyProfile.Missing(options.Profile, envPath) is { } missing)
+        {
+            throw new StartupException(missing);
+        }
         var preview = PreviewPolicy(envPath);
         var serilog = LoggingSetup.Create(preview, options);
         var loggerFactory = new SerilogLoggerFactory(serilog);
@@ -124,7 +128,7 @@ public static class ServerHost
         services.AddSingleton<BroadcastRelay>();
         services.AddSingleton<NodeTlsFactory>();
         services.AddSingleton<PipelineServices>();
-        services.AddSingleton(sp => new NodeServerStatus(sp.GetRequiredService<SessionRegistry>(), identity));
+        services.AddSingleton(sp => new NodeServerStatus(sp.GetRequiredService<SessionRegistry>(), identity) { Profile = options.Profile });
         services.AddHostedService<NodeServer>();
         services.AddHostedService<PolicyPollService>();
         services.AddHostedService<SighupReloadService>();

@@ -5,8 +5,8 @@ namespace P2PSecurity.Server.Hosting;
 /// <summary>The node server's log messages (the policy's own are in <c>SecurityLog</c>), with stable event ids.</summary>
 internal static partial class ServerLog
 {
-    [LoggerMessage(3000, LogLevel.Information, "listening on {EndPoint} node_key={NodeKey} mode={Mode}")]
-    public static partial void Listening(ILogger logger, string endPoint, string nodeKey, string mode);
+    [LoggerMessage(3000, LogLevel.Information, "listening on {EndPoint} node_key={NodeKey} mode={Mode} profile={Profile}")]
+    public static partial void Listening(ILogger logger, string endPoint, string nodeKey, string mode, string profile);
 
     [LoggerMessage(3001, LogLevel.Information, "identity_created path={Path} node_key={NodeKey}")]
     public static partial void IdentityCreated(ILogger logger, string path, string nodeKey);

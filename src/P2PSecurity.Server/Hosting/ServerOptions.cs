@@ -8,6 +8,12 @@ public sealed class ServerOptions
     /// <summary>The policy file (<c>--env-file</c>); relative paths in it are relative to its folder.</summary>
     public string EnvFile { get; init; } = ".env";
 
+    /// <summary>
+    /// The profile (<c>--profile NAME</c> or P2PSECURITY_PROFILE) that chose <see cref="EnvFile"/> (<c>.env.NAME</c>),
+    /// or null. A profile's file must exist: the server does not start on the embedded defaults for a misspelt one.
+    /// </summary>
+    public string? Profile { get; init; }
+
     /// <summary>Overrides DEFAULT_P2P_PORT (<c>--port</c>); 0 lets the system pick a free port.</summary>
     public int? Port { get; init; }
 

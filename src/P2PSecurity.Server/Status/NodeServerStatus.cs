@@ -27,6 +27,9 @@ public sealed class NodeServerStatus : IServerStatusSource
     /// <summary>This node's key (SHA-256 of its certificate's SubjectPublicKeyInfo).</summary>
     public NodeKey NodeKey { get; }
 
+    /// <summary>The profile the server was started with, or null.</summary>
+    public string? Profile { get; init; }
+
     /// <summary>The identity file, or null for an identity made in memory.</summary>
     public string? IdentityPath { get; }
 
@@ -46,6 +49,8 @@ public sealed class NodeServerStatus : IServerStatusSource
     string? IServerStatusSource.ListenEndpoint => ListenEndPoint?.ToString();
 
     string? IServerStatusSource.NodeKey => NodeKey.ToString();
+
+    string? IServerStatusSource.Profile => Profile;
 
     internal void SetListening(IPEndPoint endPoint) => _listening.TrySetResult(endPoint);
 

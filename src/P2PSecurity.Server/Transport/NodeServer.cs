@@ -51,7 +51,7 @@ internal sealed class NodeServer(PipelineServices services, NodeServerStatus sta
         }
         var bound = (IPEndPoint)_listener.LocalAddress;
         status.SetListening(bound);
-        ServerLog.Listening(logger, FormatEndPoint(bound.Address, bound.Port), services.Identity.NodeKey.ToString(), policy.ModeDescription);
+        ServerLog.Listening(logger, FormatEndPoint(bound.Address, bound.Port), services.Identity.NodeKey.ToString(), policy.ModeDescription, options.Profile ?? "none");
         foreach (var peer in policy.BootstrapAddresses)
         {
             var tracker = new OutboundPeerTracker(peer);

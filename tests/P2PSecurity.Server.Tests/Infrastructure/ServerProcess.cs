@@ -29,7 +29,10 @@ public sealed class ServerProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>dotnet p2psecurity-server.dll ARGS</c> in <paramref name="workingDirectory"/>.</summary>
-    public static ServerProcess Start(string workingDirectory, params string[] args)
+    public static ServerProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string?>(), args);
+
+    /// <summary>As above, with environment variables set (a value of null removes the variable).</summary>
+    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -42,6 +45,13 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+        // A test that does not choose these must not inherit them from whoever runs the tests.
+        info.Environment.Remove("CREDENTIALS_DIRECTORY");
+        info.Environment.Remove("P2PSECURITY_PROFILE");
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);

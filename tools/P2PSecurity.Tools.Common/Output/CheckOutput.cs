@@ -15,6 +15,9 @@ public sealed class CheckOutput
 
     public List<string> Lockouts { get; set; } = [];
 
+    /// <summary>The network keys the file leads to, by fingerprint only (null when the file is invalid).</summary>
+    public NetworkKeyInfo? NetworkKey { get; set; }
+
     public bool ServerReachable { get; set; }
 
     public string? ServerProblem { get; set; }
