@@ -33,7 +33,7 @@ public sealed class LockdownDecisionTests
     [Fact]
     public void EvaluateAccept_LockedDownWhileSecurityDisabled_StillRefuses()
     {
-        using var h = new ManagerHarness("ENABLE_P2P_SECURITY=false\n");
+        using var h = new ManagerHarness("ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\n");
         h.Manager.EngageLockdown(new LockdownOptions());
 
         Assert.Equal(DenyReason.Lockdown, h.Manager.OnNewConnection(Ip).Decision.Reason);
