@@ -21,7 +21,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    public static async Task<ServerProcess> StartAsync(string envPath)
+    /// <param name="envPath">The policy file.</param>
+    /// <param name="port">The <c>--port</c> (default 0, a free port); null uses the file's DEFAULT_P2P_PORT.</param>
+    public static async Task<ServerProcess> StartAsync(string envPath, string? port = "0")
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "p2psecurity-server.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -31,7 +33,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "--env-file", envPath, "--port", "0" })
+        foreach (var arg in port is null ? new[] { dll, "--env-file", envPath } : [dll, "--env-file", envPath, "--port", port])
         {
             start.ArgumentList.Add(arg);
         }

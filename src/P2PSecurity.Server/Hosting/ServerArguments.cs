@@ -3,15 +3,17 @@ using System.Globalization;
 
 namespace P2PSecurity.Server.Hosting;
 
-/// <summary>The server's command line: <c>[--env-file PATH] [--port N]</c>.</summary>
+/// <summary>The server's command line: <c>[--env-file PATH] [--port N] [--check [--json]]</c>.</summary>
 internal static class ServerArguments
 {
     public const string Usage =
-        "usage: p2psecurity-server [--env-file PATH] [--port N] [--dashboard ADDRESS|off] [--metrics ADDRESS|on|off]\n" +
+        "usage: p2psecurity-server [--env-file PATH] [--port N] [--dashboard ADDRESS|off] [--metrics ADDRESS|on|off] [--check [--json]]\n" +
         "  --env-file PATH  policy file (default ./.env; a missing file means the embedded defaults)\n" +
         "  --port N         listen on port N instead of DEFAULT_P2P_PORT (0: any free port)\n" +
         "  --dashboard A    DASHBOARD_ADDRESS instead of the file's (off, on, or ADDRESS:PORT)\n" +
-        "  --metrics A      METRICS_ADDRESS instead of the file's (off, on, or ADDRESS:PORT)\n";
+        "  --metrics A      METRICS_ADDRESS instead of the file's (off, on, or ADDRESS:PORT)\n" +
+        "  --check          check everything a start needs and exit without starting: 0 ready, 1 not (systemd ExecStartPre=)\n" +
+        "  --json           with --check: print the checks as JSON\n";
 
     /// <summary>Parses the arguments; false with an error (or with <paramref name="help"/> set) when the server should not run.</summary>
     public static bool TryParse(string[] args, [NotNullWhen(true)] out ServerOptions? options, out string? error, out bool help)
@@ -22,6 +24,8 @@ internal static class ServerArguments
         string envFile = ".env";
         int? port = null;
         string? dashboard = null, metrics = null;
+        var check = false;
+        var json = false;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -33,6 +37,12 @@ internal static class ServerArguments
                 case "-h" or "--help":
                     help = true;
                     return false;
+                case "--check" when inline is null:
+                    check = true;
+                    break;
+                case "--json" when inline is null:
+                    json = true;
+                    break;
                 case "--env-file" or "--port" or "--dashboard" or "--metrics":
                     var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
                     if (string.IsNullOrEmpty(value))
@@ -69,7 +79,15 @@ internal static class ServerArguments
                     return false;
             }
         }
-        options = new ServerOptions { EnvFile = envFile, Port = port, RouteDotNettyLogs = true, DashboardAddress = dashboard, MetricsAddress = metrics };
+        if (json && !check)
+        {
+            error = "--json goes with --check";
+            return false;
+        }
+        options = new ServerOptions
+        {
+            EnvFile = envFile, Port = port, RouteDotNettyLogs = true, DashboardAddress = dashboard, MetricsAddress = metrics, Check = check, Json = json,
+        };
         return true;
     }
 }
