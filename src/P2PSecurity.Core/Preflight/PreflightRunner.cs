@@ -5,7 +5,8 @@ namespace P2PSecurity.Core.Preflight;
 
 /// <summary>
 /// Checks everything a start needs, without starting (like <c>nginx -t</c> and <c>sshd -t</c>): the policy file,
-/// the identity, the secret, the listen address, the control socket's folder, the log file and the lockdown state.
+/// the identity, the secret, the listen address, the /metrics listener, the control socket's folder, the log file
+/// and the lockdown state.
 /// One implementation for <c>p2psecurity-server --check</c> (systemd's ExecStartPre=) and
 /// <c>reload_security preflight</c>. Run it as the user the server runs as: permissions are checked for that user.
 /// </summary>
@@ -25,11 +26,18 @@ public static class PreflightRunner
         checks.Add(FileChecks.Identity(policy));
         checks.Add(FileChecks.Secret(policy, envPath));
         checks.Add(await ListenCheck.RunAsync(policy, options.Port, server, cancellationToken).ConfigureAwait(false));
+        checks.Add(await ListenCheck.MetricsAsync(MetricsAddress(policy, options), server, cancellationToken).ConfigureAwait(false));
         checks.Add(await FileChecks.ControlSocketAsync(policy, server, cancellationToken).ConfigureAwait(false));
         checks.Add(FileChecks.LogFile(policy));
         checks.Add(CheckLockdown(envPath, policy));
         return PreflightReport.Of(envPath, checks);
     }
+
+    /// <summary><c>--metrics</c> when given (the server's argument parser has checked it), else METRICS_ADDRESS.</summary>
+    private static WebListenAddress? MetricsAddress(SecurityPolicy policy, PreflightOptions options) =>
+        options.MetricsAddress is { } text && WebListenAddress.TryParse(text, WebListenAddress.MetricsDefault, out var address, out _)
+            ? address
+            : policy.MetricsAddress;
 
     /// <summary>The same validation as <c>reload_security check</c> and the server's start: every error, with its line.</summary>
     private static SecurityPolicy? CheckPolicy(string envPath, List<PreflightCheck> checks)

@@ -64,7 +64,7 @@ public static class ServerHost
     /// </summary>
     private static async Task<int> CheckAsync(ServerOptions options)
     {
-        var report = await PreflightRunner.RunAsync(new PreflightOptions { EnvPath = options.EnvFile, Port = options.Port }).ConfigureAwait(false);
+        var report = await PreflightRunner.RunAsync(new PreflightOptions { EnvPath = options.EnvFile, Port = options.Port, MetricsAddress = options.MetricsAddress }).ConfigureAwait(false);
         if (options.Json)
         {
             await Console.Out.WriteLineAsync(report.ToJson()).ConfigureAwait(false);

@@ -150,6 +150,26 @@ public sealed class PreflightRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MetricsAddressTaken_ErrAndOffIsOk()
+    {
+        using var occupier = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        occupier.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        occupier.Listen();
+        var taken = ((IPEndPoint)occupier.LocalEndPoint!).Port;
+        Write($"METRICS_ADDRESS=127.0.0.1:{taken}\n");
+
+        var check = Single(await RunAsync(), "metrics");
+
+        Assert.Equal(PreflightStatus.Err, check.Status);
+        Assert.Equal($"metrics listener 127.0.0.1:{taken} is in use by another process", check.Message);
+        Write("METRICS_ADDRESS=off\n");
+        Assert.Equal(PreflightStatus.Ok, Single(await RunAsync(), "metrics").Status);
+        var overridden = await PreflightRunner.RunAsync(new PreflightOptions { EnvPath = _dir.File(".env"), Port = 0, MetricsAddress = $"127.0.0.1:{taken}" },
+            TestContext.Current.CancellationToken);
+        Assert.Equal(PreflightStatus.Err, Single(overridden, "metrics").Status);
+    }
+
+    [Fact]
     public async Task Run_MissingPolicyFile_WarnsAndChecksTheDefaultsBesideIt()
     {
         NodeIdentity.CreateFile(_dir.File("node_identity.pem")).Dispose();
