@@ -48,7 +48,17 @@ public static class PreflightRunner
                 "copy .env.example there, or give the right --env-file"));
             return SecurityPolicy.Defaults with { SourcePath = envPath };
         }
-        var loaded = PolicyLoader.LoadFile(envPath);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(envPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            checks.Add(PreflightCheck.Err("policy", $"policy {envPath} cannot be read: {ex.Message}", "fix its owner or mode; the server must read it as the user it runs as"));
+            return null;
+        }
+        var loaded = PolicyLoader.Load(bytes, envPath);
         if (loaded.Policy is null)
         {
             var errors = loaded.Errors.ToList();
