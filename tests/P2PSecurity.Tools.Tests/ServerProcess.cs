@@ -21,8 +21,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    public static Task<ServerProcess> StartAsync(string envPath) =>
-        StartAsync(Path.GetDirectoryName(envPath)!, envPath, ["--env-file", envPath, "--port", "0"]);
+    /// <param name="envPath">The policy file.</param>
+    /// <param name="port">The <c>--port</c> (default 0, a free port); null uses the file's DEFAULT_P2P_PORT.</param>
+    public static Task<ServerProcess> StartAsync(string envPath, string? port = "0") =>
+        StartAsync(Path.GetDirectoryName(envPath)!, envPath, port is null ? ["--env-file", envPath] : ["--env-file", envPath, "--port", port]);
 
     /// <summary>
     /// Starts the server in <paramref name="folder"/> with <paramref name="args"/> (e.g. <c>--profile prod</c>);

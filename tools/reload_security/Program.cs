@@ -8,5 +8,6 @@ var root = new RootCommand("Ask the running P2PSecurity server for its status, m
     ReloadCommand.Create(),
     CheckCommand.Create(),
     LockdownCommand.Create(),
+    PreflightCommand.Create(),
 };
 return await ToolRunner.RunAsync(root, "reload_security", args);

@@ -6,6 +6,7 @@ using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Preflight;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Pipeline;
 using P2PSecurity.Server.Control;
@@ -38,6 +39,10 @@ public static class ServerHost
             await (help ? Console.Out : Console.Error).WriteAsync((error is null ? "" : "p2psecurity-server: " + error + "\n") + ServerArguments.Usage).ConfigureAwait(false);
             return help ? 0 : ExitUsage;
         }
+        if (options.Check)
+        {
+            return await CheckAsync(options).ConfigureAwait(false);
+        }
         try
         {
             var builder = CreateBuilder(options);
@@ -51,6 +56,24 @@ public static class ServerHost
             await Console.Error.WriteLineAsync("p2psecurity-server: " + startup.Message).ConfigureAwait(false);
             return ExitStartupFailed;
         }
+    }
+
+    /// <summary>
+    /// <c>--check</c>: the preflight (the same checks as <c>reload_security preflight</c>), one line per check or JSON;
+    /// nothing is started, bound for longer than the check or written. 0 when there is no [ERR], 1 otherwise.
+    /// </summary>
+    private static async Task<int> CheckAsync(ServerOptions options)
+    {
+        var report = await PreflightRunner.RunAsync(new PreflightOptions { EnvPath = options.EnvFile, Port = options.Port, MetricsAddress = options.MetricsAddress }).ConfigureAwait(false);
+        if (options.Json)
+        {
+            await Console.Out.WriteLineAsync(report.ToJson()).ConfigureAwait(false);
+        }
+        else
+        {
+            report.WriteText(Console.Out);
+        }
+        return report.Ok ? 0 : ExitStartupFailed;
     }
 
     /// <summary>
@@ -111,6 +134,9 @@ public static class ServerHost
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(serilog, dispose: true);
+        // Under systemd (Type=notify): READY=1 once the host has started, that is after every hosted service's
+        // StartAsync, where the listener binds its port and the control channel its socket. Elsewhere a no-op.
+        builder.Services.AddSystemd();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = NodeServer.ShutdownBound + TimeSpan.FromSeconds(2));
         AddNodeServer(builder.Services, options, manager, identity);

@@ -44,6 +44,12 @@ public sealed class ServerOptions
     /// </summary>
     public bool ControlChannel { get; init; } = true;
 
+    /// <summary><c>--check</c>: run the preflight and exit instead of starting.</summary>
+    public bool Check { get; init; }
+
+    /// <summary><c>--json</c> with <c>--check</c>.</summary>
+    public bool Json { get; init; }
+
     /// <summary>Overrides the policy's CONTROL_SOCKET.</summary>
     public string? ControlSocketPath { get; init; }
 

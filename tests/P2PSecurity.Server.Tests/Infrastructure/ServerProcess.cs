@@ -53,6 +53,38 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             info.Environment[name] = value;
         }
+        return Launch(info);
+    }
+
+    /// <summary>
+    /// Starts the server as systemd starts a Type=notify service: NOTIFY_SOCKET names the datagram socket to send
+    /// READY=1 to, and SYSTEMD_EXEC_PID is the service's own pid (a shell sets it to its pid and then execs the
+    /// server, which keeps the pid).
+    /// </summary>
+    public static ServerProcess StartAsSystemdService(string workingDirectory, string notifySocket, params string[] args)
+    {
+        var info = new ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("SYSTEMD_EXEC_PID=$$; export SYSTEMD_EXEC_PID; exec \"$@\"");
+        info.ArgumentList.Add("sh");
+        info.ArgumentList.Add("dotnet");
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "p2psecurity-server.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["NOTIFY_SOCKET"] = notifySocket;
+        return Launch(info);
+    }
+
+    private static ServerProcess Launch(ProcessStartInfo info)
+    {
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
