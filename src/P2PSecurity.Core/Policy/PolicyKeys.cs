@@ -32,6 +32,9 @@ public static class PolicyKeys
     public const string DashboardAddress = "DASHBOARD_ADDRESS";
     public const string DashboardCertFile = "DASHBOARD_CERT_FILE";
     public const string MetricsAddress = "METRICS_ADDRESS";
+    public const string Ipv6LimitPrefix = "IPV6_LIMIT_PREFIX";
+    public const string MaxConnections = "MAX_CONNECTIONS";
+    public const string MaxPendingHandshakes = "MAX_PENDING_HANDSHAKES";
 
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -42,6 +45,7 @@ public static class PolicyKeys
         MaxFrameSize, FrameTimeout, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
         BroadcastMaxAge,
         Lockdown, DashboardAddress, DashboardCertFile, MetricsAddress,
+        Ipv6LimitPrefix, MaxConnections, MaxPendingHandshakes,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>
