@@ -45,7 +45,7 @@ internal sealed class StatusReport(ToolContext context)
         }
         o.WriteLine($"mode         {s.ModeDescription}");
         o.WriteLine($"lists        {ReloadText.Plural(s.AllowedNodeKeys, "allowed key")}, {ReloadText.Plural(s.BlockedNodeKeys, "blocked key")}, {ReloadText.Plural(s.BlockedIpEntries, "blocked IP entry").Replace("entrys", "entries", StringComparison.Ordinal)}");
-        o.WriteLine(string.Create(inv, $"connections  {s.LiveConnections} live, {s.AuthenticatedConnections} authenticated, {s.OutboundConnections} outbound"));
+        o.WriteLine(string.Create(inv, $"connections  {s.LiveConnections} live, {s.AuthenticatedConnections} authenticated, {s.OutboundConnections} outbound, {s.PendingHandshakes} pending handshakes"));
         foreach (var node in s.ConnectionsByNode)
         {
             o.WriteLine(string.Create(inv, $"  node {node.Name}  {node.Count}"));
@@ -60,6 +60,8 @@ internal sealed class StatusReport(ToolContext context)
         o.WriteLine(string.Create(inv,
             $"limits       {l.MaxConnectionsPerIp} connections per IP, connections {l.ConnectionRateLimit}, messages {l.MessageRateLimit}, " +
             $"handshake {l.HandshakeTimeoutSeconds:0.###} s, frames <= {l.MaxFrameSize:N0} bytes within {l.FrameTimeoutSeconds:0.###} s"));
+        o.WriteLine(string.Create(inv,
+            $"             at most {l.MaxConnections:N0} connections and {l.MaxPendingHandshakes:N0} pending handshakes in all; an IPv6 peer is its /{l.Ipv6LimitPrefix}"));
         o.WriteLine($"switches     node authentication {(l.RequireNodeAuthentication ? "required" : "optional")}, network key {(l.NetworkKeySet ? "set" : "off")}, " +
                     $"signing {(l.EnableMessageSigning ? "on" : "off")}{(l.RejectUnsignedMessages ? " (unsigned rejected)" : string.Empty)}, " +
                     $"evict on policy change {(l.EvictOnPolicyChange ? "on" : "off")}");

@@ -10,6 +10,15 @@ public sealed class LimitsInfo
 
     public int MaxConnectionsPerIp { get; set; }
 
+    /// <summary>IPV6_LIMIT_PREFIX: the per-address limits count an IPv6 peer by its network of this many bits.</summary>
+    public int Ipv6LimitPrefix { get; set; }
+
+    /// <summary>MAX_CONNECTIONS: all inbound connections at once.</summary>
+    public int MaxConnections { get; set; }
+
+    /// <summary>MAX_PENDING_HANDSHAKES: inbound connections not welcomed yet.</summary>
+    public int MaxPendingHandshakes { get; set; }
+
     /// <summary>e.g. <c>10/min</c>.</summary>
     public string ConnectionRateLimit { get; set; } = string.Empty;
 

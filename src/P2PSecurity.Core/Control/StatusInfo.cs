@@ -42,6 +42,9 @@ public sealed class StatusInfo
 
     public int AuthenticatedConnections { get; set; }
 
+    /// <summary>Inbound connections past the accept gate not welcomed yet (what MAX_PENDING_HANDSHAKES bounds).</summary>
+    public int PendingHandshakes { get; set; }
+
     /// <summary>Live connections this server dialled (BOOTSTRAP_ADDRESSES), included in <see cref="LiveConnections"/>.</summary>
     public int OutboundConnections { get; set; }
 

@@ -40,6 +40,25 @@ public static class IpAddressKey
         return new IPAddress(bytes);
     }
 
+    /// <summary>
+    /// The key the per-address limits count under: an IPv4 address (or IPv4-mapped IPv6) is itself, an IPv6 address
+    /// is its network of <paramref name="ipv6Prefix"/> bits (48 to 128), host bits cleared. One /64, which every home
+    /// user gets, is then one peer for MAX_CONNECTIONS_PER_IP and the rate limits, however many addresses it uses.
+    /// </summary>
+    /// <remarks>
+    /// A cleared IPv6 prefix never lands in the IPv4-mapped range ::ffff:0:0/96: a prefix shorter than 96 bits clears
+    /// some of the bits that range needs set, and a longer one keeps the first 96 bits, which were not the mapped ones
+    /// (or the address would have been IPv4). So an IPv4 peer and an IPv6 network never share a state.
+    /// </remarks>
+    public static UInt128 LimitKey(UInt128 key, int ipv6Prefix)
+    {
+        if (IsIPv4(key) || ipv6Prefix >= 128)
+        {
+            return key;
+        }
+        return key & ~(UInt128.MaxValue >> Math.Max(0, ipv6Prefix));
+    }
+
     /// <summary>An address with IPv4-mapped IPv6 turned into plain IPv4, for display and per-IP accounting.</summary>
     public static IPAddress Normalize(IPAddress address) =>
         address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

@@ -31,6 +31,9 @@ public static class PolicyDiff
         Scalar(PolicyKeys.MaxConnectionsPerIp, before.MaxConnectionsPerIp, after.MaxConnectionsPerIp);
         Scalar(PolicyKeys.ConnectionRateLimit, before.ConnectionRateLimit, after.ConnectionRateLimit);
         Scalar(PolicyKeys.MessageRateLimit, before.MessageRateLimit, after.MessageRateLimit);
+        Scalar(PolicyKeys.Ipv6LimitPrefix, before.Ipv6LimitPrefix, after.Ipv6LimitPrefix);
+        Scalar(PolicyKeys.MaxConnections, before.MaxConnections, after.MaxConnections);
+        Scalar(PolicyKeys.MaxPendingHandshakes, before.MaxPendingHandshakes, after.MaxPendingHandshakes);
         List(changes, PolicyKeys.AllowedNodeKeys, "added", "removed", before.AllowedNodeKeys, after.AllowedNodeKeys, k => k.ToString());
         List(changes, PolicyKeys.BlockedNodeKeys, "blocked", "unblocked", before.BlockedNodeKeys, after.BlockedNodeKeys, k => k.ToString());
         List(changes, PolicyKeys.BlockedIpAddresses, "blocked", "unblocked", before.BlockedIpEntries, after.BlockedIpEntries, e => e);

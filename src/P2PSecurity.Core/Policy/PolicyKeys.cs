@@ -36,6 +36,9 @@ public static class PolicyKeys
     public const string NetworkSecretKeyPrevious = "NETWORK_SECRET_KEY_PREVIOUS";
     public const string NetworkSecretKeyPreviousFile = "NETWORK_SECRET_KEY_PREVIOUS_FILE";
     public const string SecurityOffAck = "SECURITY_OFF_ACK";
+    public const string Ipv6LimitPrefix = "IPV6_LIMIT_PREFIX";
+    public const string MaxConnections = "MAX_CONNECTIONS";
+    public const string MaxPendingHandshakes = "MAX_PENDING_HANDSHAKES";
 
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -47,6 +50,7 @@ public static class PolicyKeys
         BroadcastMaxAge,
         Lockdown, DashboardAddress, DashboardCertFile, MetricsAddress,
         NetworkSecretKeyFile, NetworkSecretKeyPrevious, NetworkSecretKeyPreviousFile, SecurityOffAck,
+        Ipv6LimitPrefix, MaxConnections, MaxPendingHandshakes,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>

@@ -87,6 +87,9 @@ public static class PolicyLoader
             DashboardAddress = reader.WebAddress(PolicyKeys.DashboardAddress, defaults.DashboardAddress, WebListenAddress.DashboardDefault),
             DashboardCertFile = reader.Path(PolicyKeys.DashboardCertFile, defaults.DashboardCertFile),
             MetricsAddress = reader.WebAddress(PolicyKeys.MetricsAddress, defaults.MetricsAddress, WebListenAddress.MetricsDefault),
+            Ipv6LimitPrefix = reader.Int(PolicyKeys.Ipv6LimitPrefix, defaults.Ipv6LimitPrefix, 48, 128),
+            MaxConnections = reader.Int(PolicyKeys.MaxConnections, defaults.MaxConnections, 1, 1_000_000),
+            MaxPendingHandshakes = reader.Int(PolicyKeys.MaxPendingHandshakes, defaults.MaxPendingHandshakes, 1, 1_000_000),
         };
 
         foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
@@ -103,6 +106,11 @@ public static class PolicyLoader
         {
             diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.Lockdown)?.Line, PolicyKeys.Lockdown, null,
                 "is true: the server is locked down, every new connection is refused and open sessions are closed"));
+        }
+        if (policy.MaxPendingHandshakes > policy.MaxConnections)
+        {
+            diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.MaxPendingHandshakes)?.Line, PolicyKeys.MaxPendingHandshakes, null,
+                $"is above MAX_CONNECTIONS ({policy.MaxConnections}): handshakes that never finish can take every connection, and the pending cap never evicts"));
         }
         if (!policy.Enabled)
         {

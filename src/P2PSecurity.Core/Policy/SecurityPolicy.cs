@@ -95,6 +95,17 @@ public sealed record SecurityPolicy
 
     /// <summary>Where /metrics is served (METRICS_ADDRESS); null when off, the default.</summary>
     public WebListenAddress? MetricsAddress { get; init; }
+    /// <summary>
+    /// The per-address limits (connections, connection rate, message rate) count an IPv6 peer by this prefix, not by
+    /// its single address: one home /64 is one peer. IPv4 (and IPv4-mapped IPv6) is counted per address.
+    /// </summary>
+    public int Ipv6LimitPrefix { get; init; } = 64;
+
+    /// <summary>All inbound connections at once, welcomed or not.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Inbound connections past the accept gate that have not been welcomed yet.</summary>
+    public int MaxPendingHandshakes { get; init; } = 1_000;
 
     /// <summary>Whitelist mode: only the listed keys may connect.</summary>
     public bool WhitelistMode => AllowedNodeKeys.Count > 0;

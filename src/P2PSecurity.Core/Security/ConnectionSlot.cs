@@ -15,27 +15,36 @@ public sealed class ConnectionSlot
     private int _released;
     private bool _secured;
     private bool _authenticated;
+    private int _forcedReason;
 
     private readonly long _openedTimestamp;
 
-    internal ConnectionSlot(SecurityManager owner, IpState state, long id, long openedTimestamp)
+    internal ConnectionSlot(SecurityManager owner, IpState state, IPAddress address, UInt128 addressKey, long id, long openedTimestamp)
     {
         _owner = owner;
         State = state;
+        Address = address;
+        AddressKey = addressKey;
         Id = id;
         _openedTimestamp = openedTimestamp;
     }
 
+    /// <summary>
+    /// The state this connection is counted in: its address, or its IPv6 prefix (IPV6_LIMIT_PREFIX). Fixed for the
+    /// slot's life, so that a reload that changes the prefix still releases the count where it was taken.
+    /// </summary>
     internal IpState State { get; }
 
     /// <summary>The monotonic timestamp of the admission (for the handshake-duration histogram).</summary>
     internal long OpenedTimestamp => _openedTimestamp;
+    /// <summary>The exact address's key: blocks are judged per address, whatever the limits count by.</summary>
+    internal UInt128 AddressKey { get; }
 
     /// <summary>A number unique for the life of the process, for logs.</summary>
     public long Id { get; }
 
     /// <summary>The remote address, IPv4-mapped IPv6 shown as IPv4.</summary>
-    public IPAddress Address => State.Address;
+    public IPAddress Address { get; }
 
     /// <summary>When the connection was admitted (kept as a monotonic timestamp; the wall-clock time is worked out when asked).</summary>
     public DateTimeOffset OpenedAt => _owner.TimeOf(_openedTimestamp);
@@ -87,12 +96,32 @@ public sealed class ConnectionSlot
 
     internal ConnectionSlot? NextLive { get; set; }
 
+    /// <summary>The pending group while the connection is not welcomed yet; links in it. Guarded by <see cref="PendingHandshakes"/>.</summary>
+    internal PendingGroup? PendingGroup { get; set; }
+
+    internal ConnectionSlot? PendingPrevious { get; set; }
+
+    internal ConnectionSlot? PendingNext { get; set; }
+
+    /// <summary>Set when the manager closed this connection for a reason of its own (a pending handshake evicted).</summary>
+    internal DenyReason ForcedReason => (DenyReason)Volatile.Read(ref _forcedReason);
+
     /// <summary>Called by the manager when a reload refuses this live connection.</summary>
-    public void OnEvict(Action<SecurityDecision> evict) => _evict = evict;
+    public void OnEvict(Action<SecurityDecision> evict) => Interlocked.Exchange(ref _evict, evict);
+
+    /// <summary>
+    /// Closes this connection whatever the policy says. The reason is recorded first, so that a transport which
+    /// registers its callback only after this call still finds it (<see cref="SecurityManager.EvaluateEviction"/>).
+    /// </summary>
+    internal void Force(SecurityDecision decision)
+    {
+        Interlocked.Exchange(ref _forcedReason, (int)decision.Reason);
+        Evict(decision);
+    }
 
     internal bool Evict(SecurityDecision decision)
     {
-        var evict = _evict;
+        var evict = Volatile.Read(ref _evict);
         if (evict is null || IsReleased)
         {
             return false;

@@ -9,6 +9,8 @@ public enum DenyReason : byte
     IpBlocked = 1,
     TooManyConnectionsFromIp = 2,
     ConnectionRateExceeded = 3,
+    TooManyConnections = 6,
+    PendingHandshakeEvicted = 7,
 
     // The kill switch (reload_security lockdown, LOCKDOWN=true): before TLS, or at the node gate with --allow-trusted.
     Lockdown = 5,
@@ -44,6 +46,8 @@ public static class DenyReasonNames
         DenyReason.TooManyConnectionsFromIp => "too_many_connections_from_ip",
         DenyReason.ConnectionRateExceeded => "connection_rate_exceeded",
         DenyReason.Lockdown => "lockdown",
+        DenyReason.TooManyConnections => "too_many_connections",
+        DenyReason.PendingHandshakeEvicted => "pending_handshake_evicted",
         DenyReason.AuthenticationRequired => "authentication_required",
         DenyReason.AuthenticationFailed => "authentication_failed",
         DenyReason.NodeBlocked => "node_blocked",
@@ -67,6 +71,8 @@ public static class DenyReasonNames
         DenyReason.TooManyConnectionsFromIp => "MAX_CONNECTIONS_PER_IP reached for this address",
         DenyReason.ConnectionRateExceeded => "CONNECTION_RATE_LIMIT exceeded for this address",
         DenyReason.Lockdown => "the server is locked down (reload_security lockdown, or LOCKDOWN=true)",
+        DenyReason.TooManyConnections => "MAX_CONNECTIONS reached (or the per-address table is full)",
+        DenyReason.PendingHandshakeEvicted => "MAX_PENDING_HANDSHAKES reached; the oldest handshake of the busiest address was closed",
         DenyReason.AuthenticationRequired => "no client certificate presented (REQUIRE_NODE_AUTHENTICATION)",
         DenyReason.AuthenticationFailed => "authentication failed",
         DenyReason.NodeBlocked => "node key is in BLOCKED_NODE_KEYS",

@@ -22,6 +22,9 @@ internal sealed class IpState(IPAddress address, UInt128 key)
 
     public UInt128 Key { get; } = key;
 
+    /// <summary>This address's (or prefix's) handshakes not yet welcomed; guarded by <see cref="PendingHandshakes"/>.</summary>
+    public PendingGroup Pending { get; } = new();
+
     public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Set when the sweeper removed this state from the table; a removed state must not be reused.</summary>
@@ -108,13 +111,17 @@ internal sealed class IpState(IPAddress address, UInt128 key)
         }
     }
 
-    /// <summary>Marks the state removed if it holds nothing worth keeping (no connections, full buckets).</summary>
-    public bool TryRetire(SecurityPolicy policy, long now, long frequency)
+    /// <summary>
+    /// Marks the state removed if it holds nothing worth keeping (no connections, full buckets). With
+    /// <paramref name="forgetRates"/>, also when its buckets are not full: the table is full, and a state without a
+    /// connection is then worth less than room for a new address.
+    /// </summary>
+    public bool TryRetire(SecurityPolicy policy, long now, long frequency, bool forgetRates = false)
     {
         lock (_gate)
         {
-            if (_connections == 0 && _connectBucket.IsFull(policy.ConnectionRateLimit, now, frequency) &&
-                _messageBucket.IsFull(policy.MessageRateLimit, now, frequency))
+            if (_connections == 0 && (forgetRates || (_connectBucket.IsFull(policy.ConnectionRateLimit, now, frequency) &&
+                _messageBucket.IsFull(policy.MessageRateLimit, now, frequency))))
             {
                 Removed = true;
             }

@@ -9,14 +9,18 @@ namespace P2PSecurity.Core.Security;
 public sealed partial class SecurityManager
 {
     /// <summary>
-    /// The accept gate, from the address alone (no TLS yet): blocked address or range, connection rate, connections
-    /// per address. An admitted connection gets a slot that must be released when it closes.
+    /// The accept gate, from the address alone (no TLS yet): blocked address or range, all inbound connections
+    /// (MAX_CONNECTIONS), connection rate, connections per address (an IPv6 peer is counted by its IPV6_LIMIT_PREFIX
+    /// network). An admitted connection gets a slot that must be released when it closes; an inbound one is pending
+    /// until welcomed, and may push the oldest pending handshake of the busiest address out (MAX_PENDING_HANDSHAKES).
     /// Call <see cref="CheckConfigReload"/> first (<see cref="OnNewConnection"/> does both).
     /// </summary>
     public AcceptResult EvaluateAccept(IPAddress remote, bool outbound = false)
     {
         var policy = Policy;
         var lockdown = LockdownNow(policy);
+        var counted = false;
+        var admitted = false;
         try
         {
             if (LockdownGate.RefusesAccept(lockdown))
@@ -31,24 +35,44 @@ public sealed partial class SecurityManager
             {
                 return Refuse(remote, null, DenyReason.IpBlocked);
             }
+            if (!outbound)
+            {
+                // Counted before the per-address checks, so that a full server does not spend an address's rate tokens.
+                counted = true;
+                if (Interlocked.Increment(ref _inbound) > policy.MaxConnections && policy.Enabled)
+                {
+                    return Refuse(remote, null, DenyReason.TooManyConnections);
+                }
+            }
+            var limitKey = IpAddressKey.LimitKey(key, policy.Ipv6LimitPrefix);
             while (true)
             {
-                var state = _ips.GetOrAdd(key, static (k, a) => new IpState(IpAddressKey.Normalize(a), k), remote);
+                if (StateFor(limitKey, remote, policy) is not { } state)
+                {
+                    return Refuse(remote, null, DenyReason.TooManyConnections);
+                }
                 var now = _time.GetTimestamp();
                 var reason = state.TryOpen(policy, now, _time.TimestampFrequency, policy.Enabled);
                 if (reason == DenyReason.InternalError && state.Removed)
                 {
-                    continue; // the sweeper retired this state between GetOrAdd and TryOpen; take a fresh one
+                    continue; // the sweeper retired this state between the look-up and TryOpen; take a fresh one
                 }
                 if (reason != DenyReason.None)
                 {
                     return Refuse(remote, null, reason);
                 }
-                var slot = new ConnectionSlot(this, state, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
+                // The state's address is the prefix for IPv6; the slot shows the peer's own (IPv4 already normalised).
+                var address = remote.IsIPv4MappedToIPv6 ? state.Address : remote;
+                var slot = new ConnectionSlot(this, state, address, key, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
                 state.Link(slot);
+                admitted = true;
                 if (!outbound)
                 {
                     Metrics.Accepted();
+                    if (_pending.Add(slot, state.Pending, policy.Enabled ? policy.MaxPendingHandshakes : int.MaxValue) is { } victim)
+                    {
+                        EvictPending(victim);
+                    }
                 }
                 return new AcceptResult(SecurityDecision.Allow, slot);
             }
@@ -58,6 +82,13 @@ public sealed partial class SecurityManager
             SecurityLog.InternalError(_logger, ex, "accept", remote.ToString());
             CountRefusal(DenyReason.InternalError);
             return new AcceptResult(SecurityDecision.Deny(DenyReason.InternalError), null);
+        }
+        finally
+        {
+            if (counted && !admitted)
+            {
+                Interlocked.Decrement(ref _inbound);
+            }
         }
     }
 
@@ -114,6 +145,13 @@ public sealed partial class SecurityManager
                 slot.Authenticated = false;
                 NotifyNodeRefused(slot.Address, key, late);
                 return Refuse(slot.Address, key, late).Decision;
+            }
+            // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
+            _pending.Remove(slot);
+            if (slot.ForcedReason is var forced and not DenyReason.None)
+            {
+                slot.Authenticated = false;
+                return SecurityDecision.Deny(forced);
             }
             // Checked before the arguments are built: formatting the address and key allocates on every welcome.
             if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
@@ -229,7 +267,20 @@ public sealed partial class SecurityManager
 
     internal void OnSlotReleased(ConnectionSlot slot)
     {
+        if (!slot.Outbound)
+        {
+            _pending.Remove(slot);
+            Interlocked.Decrement(ref _inbound);
+        }
         slot.State.Close(slot);
+    }
+
+    /// <summary>Closes a pending handshake pushed out by a newer one (MAX_PENDING_HANDSHAKES).</summary>
+    private void EvictPending(ConnectionSlot victim)
+    {
+        var decision = SecurityDecision.Deny(DenyReason.PendingHandshakeEvicted);
+        victim.Force(decision);
+        Refuse(victim.Address, null, decision.Reason);
     }
 
     /// <summary>Live connections right now.</summary>
@@ -268,5 +319,11 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>Per-address states held (for tests of the sweeper and for memory bounds).</summary>
-    internal int TrackedAddresses => _ips.Count;
+    internal int TrackedAddresses => Volatile.Read(ref _tracked);
+
+    /// <summary>Inbound connections holding a slot now (MAX_CONNECTIONS counts these).</summary>
+    public int InboundConnections => Volatile.Read(ref _inbound);
+
+    /// <summary>Inbound connections not welcomed yet (MAX_PENDING_HANDSHAKES counts these).</summary>
+    public int PendingHandshakes => _pending.Count;
 }

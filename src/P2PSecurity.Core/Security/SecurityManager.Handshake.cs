@@ -45,10 +45,15 @@ public sealed partial class SecurityManager
     /// <summary>
     /// For a connection whose eviction callback was registered just now: a reload that ran between its accept and
     /// the registration found no callback to call, so ask again. Refuses only when the policy in force refuses this
-    /// live connection and EVICT_ON_POLICY_CHANGE is on, or when the lockdown closes it.
+    /// live connection and EVICT_ON_POLICY_CHANGE is on, when the lockdown closes it, or when the manager already
+    /// closed it (a pending handshake pushed out by MAX_PENDING_HANDSHAKES).
     /// </summary>
     public SecurityDecision EvaluateEviction(ConnectionSlot slot)
     {
+        if (slot.ForcedReason is var forced and not DenyReason.None)
+        {
+            return SecurityDecision.Deny(forced); // pushed out before its transport was ready to be told
+        }
         var policy = Policy;
         return LiveVerdict(slot, policy, LockdownNow(policy));
     }

@@ -25,6 +25,7 @@ public sealed partial class SecurityManager : IDisposable
     private readonly TimeProvider _time;
     private readonly RejectionLog _rejections;
     private readonly ConcurrentDictionary<UInt128, IpState> _ips = new();
+    private readonly PendingHandshakes _pending = new();
     private readonly long[] _refusals = new long[256];
     private readonly Lock _reloadLock = new();
     private readonly ITimer _sweeper;
@@ -38,6 +39,10 @@ public sealed partial class SecurityManager : IDisposable
     private bool _missingReported;
     private bool _emptyReported;
     private long _nextSlotId;
+    private int _inbound;
+    private int _tracked;
+    private int _makingRoom;
+    private int _trackedLimitOverride;
     private long _fileReads;
     private long _racyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
@@ -468,7 +473,7 @@ public sealed partial class SecurityManager : IDisposable
         {
             return SecurityDecision.Allow;
         }
-        if (policy.BlockedIps.Contains(slot.State.Key))
+        if (policy.BlockedIps.Contains(slot.AddressKey))
         {
             return SecurityDecision.Deny(DenyReason.IpBlocked);
         }
@@ -497,16 +502,24 @@ public sealed partial class SecurityManager : IDisposable
         Metrics.Refused(reason);
     }
 
-    /// <summary>Drops per-address state that remembers nothing (no connections, full buckets).</summary>
-    internal void Sweep()
+    /// <summary>
+    /// Drops per-address state that remembers nothing (no connections, full buckets); with
+    /// <paramref name="forgetRates"/>, every state without a connection until the table is at <paramref name="downTo"/>.
+    /// </summary>
+    internal void Sweep(bool forgetRates = false, int downTo = 0)
     {
         var policy = Policy;
         var now = _time.GetTimestamp();
         foreach (var (key, state) in _ips)
         {
-            if (state.TryRetire(policy, now, _time.TimestampFrequency))
+            if (forgetRates && Volatile.Read(ref _tracked) <= downTo)
             {
-                _ips.TryRemove(new KeyValuePair<UInt128, IpState>(key, state));
+                return;
+            }
+            if (state.TryRetire(policy, now, _time.TimestampFrequency, forgetRates) &&
+                _ips.TryRemove(new KeyValuePair<UInt128, IpState>(key, state)))
+            {
+                Interlocked.Decrement(ref _tracked);
             }
         }
     }

@@ -70,6 +70,12 @@ public sealed class PolicySettingsTests
         { "CONTROL_SOCKET", "run/ctl.sock", Show("run/ctl.sock") },
         { "BOOTSTRAP_ADDRESSES", "192.0.2.10:9828, node.example:1 [2001:db8::1]:9828", "192.0.2.10:9828 node.example:1 [2001:db8::1]:9828" },
         { "BOOTSTRAP_ADDRESSES", $"192.0.2.10:9828#{K1.ToUpperInvariant()}", $"192.0.2.10:9828#{K1}" },
+        { "IPV6_LIMIT_PREFIX", "48", Show(48) },
+        { "IPV6_LIMIT_PREFIX", "128", Show(128) },
+        { "MAX_CONNECTIONS", "1", Show(1) },
+        { "MAX_CONNECTIONS", "1000000", Show(1_000_000) },
+        { "MAX_PENDING_HANDSHAKES", "1", Show(1) },
+        { "MAX_PENDING_HANDSHAKES", "5000", Show(5000) },
     };
 
     [Theory]
@@ -110,6 +116,9 @@ public sealed class PolicySettingsTests
         PolicyKeys.EvictOnPolicyChange => Show(p.EvictOnPolicyChange),
         PolicyKeys.ControlSocket => p.ControlSocket,
         PolicyKeys.BootstrapAddresses => string.Join(" ", p.BootstrapAddresses),
+        PolicyKeys.Ipv6LimitPrefix => Show(p.Ipv6LimitPrefix),
+        PolicyKeys.MaxConnections => Show(p.MaxConnections),
+        PolicyKeys.MaxPendingHandshakes => Show(p.MaxPendingHandshakes),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "no reader for this key"),
     };
 
@@ -169,6 +178,13 @@ public sealed class PolicySettingsTests
         { "BOOTSTRAP_ADDRESSES", "nohost", "is not host:port (e.g. 192.0.2.10:9828, node.example:9828, [2001:db8::1]:9828)" },
         { "BOOTSTRAP_ADDRESSES", "host:0", "has no valid port (1-65535)" },
         { "BOOTSTRAP_ADDRESSES", "[::1:9828", "is not host:port (IPv6 hosts are written [2001:db8::1]:9828)" },
+        { "IPV6_LIMIT_PREFIX", "47", "is not a whole number from 48 to 128" },
+        { "IPV6_LIMIT_PREFIX", "129", "is not a whole number from 48 to 128" },
+        { "IPV6_LIMIT_PREFIX", "/64", "is not a whole number from 48 to 128" },
+        { "MAX_CONNECTIONS", "0", "is not a whole number from 1 to 1000000" },
+        { "MAX_CONNECTIONS", "10,000", "is not a whole number from 1 to 1000000" },
+        { "MAX_PENDING_HANDSHAKES", "0", "is not a whole number from 1 to 1000000" },
+        { "MAX_PENDING_HANDSHAKES", "1000001", "is not a whole number from 1 to 1000000" },
         { "BOOTSTRAP_ADDRESSES", "host:1#zz", "has a bad pinned key after '#': a node key is 64 hex digits (0-9, a-f), found 'z'" },
     };
 
@@ -234,6 +250,23 @@ public sealed class PolicySettingsTests
         var result = PolicyLoader.Load("REJECT_UNSIGNED_MESSAGES=true\n", null);
 
         Assert.Contains(result.Warnings, w => w.Key == "REJECT_UNSIGNED_MESSAGES" && w.Line == 1);
+    }
+
+    [Fact]
+    public void Load_PendingCapAboveMaxConnections_Warns()
+    {
+        var result = PolicyLoader.Load("MAX_CONNECTIONS=100\nMAX_PENDING_HANDSHAKES=200\n", null);
+
+        Assert.True(result.IsValid);
+        Assert.Contains(result.Warnings, w => w.Key == "MAX_PENDING_HANDSHAKES" && w.Line == 2 && w.ToString().Contains("above MAX_CONNECTIONS (100)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_NoLimitSettings_GivesTheDocumentedDefaults()
+    {
+        var policy = PolicyLoader.Load("", null).Policy!;
+
+        Assert.Equal((64, 10_000, 1_000), (policy.Ipv6LimitPrefix, policy.MaxConnections, policy.MaxPendingHandshakes));
     }
 
     [Fact]
