@@ -53,6 +53,12 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             info.Environment[name] = value;
         }
+        if (!args.Contains("--dashboard"))
+        {
+            // The dashboard is on by default at a fixed port; test servers run side by side, so each opts in.
+            info.ArgumentList.Add("--dashboard");
+            info.ArgumentList.Add("off");
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
