@@ -67,7 +67,7 @@ internal sealed class DashboardOperations(SecurityManager manager, ControlReques
 
     private EditAnswer Preview(string action, PolicyList list, string input, string? label, bool add)
     {
-        if (!ListEntry.TryNormalize(list, input, out var entry, out var error, out _))
+        if (!ListEntry.TryNormalize(list, input, out var entry, out var error))
         {
             return EditAnswer.Failed(action, ControlProtocol.ErrorCodes.InvalidArgument, $"'{Core.Logging.LogText.Escape(input)}' is not valid for {list.KeyName()}: {error}", manager.Policy.Revision);
         }
