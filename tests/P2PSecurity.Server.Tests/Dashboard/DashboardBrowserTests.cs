@@ -79,10 +79,20 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
         await page.GotoAsync("/nodes");
         var closed = client.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(10));
 
-        var clock = Stopwatch.StartNew();
+        // The clock starts when the browser sends the block request (the page's Request event), so the time is the
+        // server's (edit, reload, eviction), not Playwright's click dispatch on a loaded machine.
+        var clock = new Stopwatch();
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/ui/nodes/block", StringComparison.Ordinal))
+            {
+                clock.Start();
+            }
+        };
         await page.ClickAsync($"#sessions tr[data-key='{node.NodeKey}'] button");
         await closed;
         var elapsed = clock.Elapsed;
+        Assert.True(clock.IsRunning, "the block request was not seen");
 
         Assert.True(elapsed <= Second, $"evicted after {elapsed.TotalMilliseconds:0} ms");
         Assert.Contains("1 session(s) closed", await page.TextContentAsync("#message"), StringComparison.Ordinal);
