@@ -40,7 +40,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll }.Concat(args))
+        foreach (var arg in new[] { dll }.Concat(args).Concat(["--dashboard", "off"]))
         {
             start.ArgumentList.Add(arg);
         }

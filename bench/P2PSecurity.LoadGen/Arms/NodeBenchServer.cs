@@ -56,6 +56,7 @@ internal sealed class NodeBenchServer : IBenchServer
             Port = 0,
             ConsoleLog = false,
             RouteDotNettyLogs = ownsProcess,
+            DashboardAddress = "off",
         });
         var host = builder.Build();
         try

@@ -56,7 +56,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "--env-file", folder.EnvPath, "--port", "0" })
+        foreach (var arg in new[] { dll, "--env-file", folder.EnvPath, "--port", "0", "--dashboard", "off" })
         {
             info.ArgumentList.Add(arg);
         }

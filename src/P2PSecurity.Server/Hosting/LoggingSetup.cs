@@ -13,7 +13,7 @@ internal static class LoggingSetup
     private const string ConsoleTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}";
     private const string FileTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u3} {SourceContext} {Message:lj}{NewLine}{Exception}";
 
-    public static Serilog.Core.Logger Create(SecurityPolicy policy, ServerOptions options)
+    public static Serilog.Core.Logger Create(SecurityPolicy policy, ServerOptions options, Serilog.Core.ILogEventSink? feed = null)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(options.MinimumLevel)
@@ -22,6 +22,10 @@ internal static class LoggingSetup
         if (options.ConsoleLog)
         {
             configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (feed is not null)
+        {
+            configuration.WriteTo.Sink(feed); // the dashboard's live events; it keeps only the security log's
         }
         if (policy.LogSecurityEvents)
         {

@@ -98,7 +98,8 @@ public static class ServerHost
             throw new StartupException(missing);
         }
         var preview = PreviewPolicy(envPath);
-        var serilog = LoggingSetup.Create(preview, options);
+        var feed = new Dashboard.SecurityEventFeed();
+        var serilog = LoggingSetup.Create(preview, options, feed);
         var loggerFactory = new SerilogLoggerFactory(serilog);
         if (options.RouteDotNettyLogs)
         {
@@ -139,6 +140,7 @@ public static class ServerHost
         builder.Services.AddSystemd();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = NodeServer.ShutdownBound + TimeSpan.FromSeconds(2));
+        builder.Services.AddSingleton(feed);
         AddNodeServer(builder.Services, options, manager, identity);
         return builder;
     }

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using P2PSecurity.Core.Control;
+using P2PSecurity.Server.Dashboard;
 using Microsoft.Extensions.Logging;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Server.Hosting;
@@ -14,6 +17,12 @@ internal static class WebServiceCollectionExtensions
         {
             services.AddSingleton(sp => new MetricsListenerService(metrics, sp.GetRequiredService<ILoggerFactory>()));
             services.AddHostedService(sp => sp.GetRequiredService<MetricsListenerService>());
+        }
+        if (Resolve(options.DashboardAddress, policy.DashboardAddress, WebListenAddress.DashboardDefault) is { } dashboard)
+        {
+            services.TryAddSingleton(_ => new RecentNodeRefusals());
+            services.AddSingleton(sp => new DashboardListenerService(dashboard, sp));
+            services.AddHostedService(sp => sp.GetRequiredService<DashboardListenerService>());
         }
         return services;
     }

@@ -53,6 +53,12 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             info.Environment[name] = value;
         }
+        if (!args.Contains("--dashboard"))
+        {
+            // The dashboard is on by default at a fixed port; test servers run side by side, so each opts in.
+            info.ArgumentList.Add("--dashboard");
+            info.ArgumentList.Add("off");
+        }
         return Launch(info);
     }
 
@@ -78,6 +84,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+        if (!args.Contains("--dashboard"))
+        {
+            info.ArgumentList.Add("--dashboard");
+            info.ArgumentList.Add("off");
         }
         info.Environment["NOTIFY_SOCKET"] = notifySocket;
         return Launch(info);

@@ -58,6 +58,7 @@ public sealed class TestServer : IAsyncDisposable
             WorkerThreads = 2,
             PolicyPollInterval = pollInterval ?? TimeSpan.FromMilliseconds(100),
             MinimumLevel = LogEventLevel.Debug,
+            DashboardAddress = "off", // on by default at a fixed port; in-process servers run side by side
         });
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using P2PSecurity.Core.Control;
+using P2PSecurity.Core.Editing;
+
+namespace P2PSecurity.Server.Dashboard;
+
+/// <summary>
+/// <c>/api/v1/</c>: the control channel's operations over HTTP with the same error shape (<c>{"ok":false,
+/// "error":{"code","message"}}</c>). Every write answers with the policy revision in force after it. A write with
+/// <c>?preview=true</c> writes nothing and answers what it would do (changes, sessions that would close).
+/// </summary>
+internal static class DashboardApi
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/status", (DashboardOperations ops) => Control(ops.Ask(ControlRequest.Of(ControlProtocol.Requests.Status))));
+        api.MapGet("/nodes", (DashboardOperations ops, string? q, int? page, int? size) => Results.Json(new
+        {
+            ok = true,
+            revision = ops.Manager.Policy.Revision,
+            allowed = ops.Nodes(PolicyList.AllowedNodeKeys, q, page ?? 1, size ?? 100),
+            blocked = ops.Nodes(PolicyList.BlockedNodeKeys, q, page ?? 1, size ?? 100),
+        }, Json));
+        api.MapPost("/nodes/allowed", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) =>
+            Write(c, ops.Edit("allow", PolicyList.AllowedNodeKeys, body.Key ?? "", body.Label, add: true, preview == true)));
+        api.MapDelete("/nodes/allowed/{key}", (HttpContext c, DashboardOperations ops, string key, bool? preview) =>
+            Write(c, ops.Edit("remove", PolicyList.AllowedNodeKeys, key, null, add: false, preview == true)));
+        api.MapPost("/nodes/blocked", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) =>
+            Write(c, ops.Edit("block", PolicyList.BlockedNodeKeys, body.Key ?? "", body.Label, add: true, preview == true)));
+        api.MapDelete("/nodes/blocked/{key}", (HttpContext c, DashboardOperations ops, string key, bool? preview) =>
+            Write(c, ops.Edit("unblock", PolicyList.BlockedNodeKeys, key, null, add: false, preview == true)));
+        api.MapGet("/pending", (DashboardOperations ops) => Results.Json(new { ok = true, revision = ops.Manager.Policy.Revision, pending = ops.Pending() }, Json));
+        api.MapPost("/pending/{key}/approve", (HttpContext c, DashboardOperations ops, string key, EntryBody? body, bool? preview) =>
+            Write(c, ops.Edit("approve", PolicyList.AllowedNodeKeys, key, body?.Label, add: true, preview == true)));
+        api.MapPost("/pending/{key}/ignore", (DashboardOperations ops, string key) =>
+        {
+            ops.Ignore(key);
+            return Results.Json(new EditAnswer { Ok = true, Action = "ignore", Entry = key, Revision = ops.Manager.Policy.Revision }, Json);
+        });
+        api.MapGet("/addresses", (DashboardOperations ops) => Results.Json(new { ok = true, revision = ops.Manager.Policy.Revision, blocked = ops.BlockedAddresses() }, Json));
+        api.MapPost("/addresses/blocked", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) =>
+            Write(c, ops.Edit("block_address", PolicyList.BlockedIpAddresses, body.Target ?? "", body.Label, add: true, preview == true)));
+        // {**target}: a CIDR range has a slash (203.0.113.0/24); the caller may also escape it as %2F.
+        api.MapDelete("/addresses/blocked/{**target}", (HttpContext c, DashboardOperations ops, string target, bool? preview) =>
+            Write(c, ops.Edit("unblock_address", PolicyList.BlockedIpAddresses, Uri.UnescapeDataString(target), null, add: false, preview == true)));
+        api.MapPost("/policy/check", (DashboardOperations ops, PolicyBody body) =>
+            Control(ops.Ask(new ControlRequest { Type = ControlProtocol.Requests.CheckLive, Text = body.Text ?? "" })));
+        api.MapGet("/lockdown", (DashboardOperations ops) => Control(ops.Ask(ControlRequest.Of(ControlProtocol.Requests.Lockdown))));
+        api.MapPost("/lockdown", (HttpContext c, DashboardOperations ops, LockdownBody body) =>
+        {
+            var response = Lockdown(ops, body);
+            if (response.Ok)
+            {
+                DashboardLog.Change(c, body.On ? "lockdown_on" : "lockdown_off", "-", ops.Manager.Policy.Revision);
+            }
+            return Control(response);
+        });
+        api.MapGet("/events", SecurityEventStream.StreamAsync);
+    }
+
+    internal static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static ControlResponse Lockdown(DashboardOperations ops, LockdownBody body) => ops.Ask(new ControlRequest
+    {
+        Type = ControlProtocol.Requests.Lockdown,
+        Action = body.On ? "on" : "off",
+        AllowTrusted = body.On ? body.AllowTrusted : null,
+        ForSeconds = body.On ? body.For : null,
+        Reason = body.On && !string.IsNullOrWhiteSpace(body.Reason) ? body.Reason : null,
+    });
+
+    public static LockdownInfo? LockdownState(DashboardOperations ops) => ops.Ask(ControlRequest.Of(ControlProtocol.Requests.Lockdown)).Lockdown;
+
+    /// <summary>A control response as the control channel writes it (its own source-generated JSON), 400 when not ok.</summary>
+    private static IResult Control(ControlResponse response) =>
+        Results.Text(JsonSerializer.Serialize(response, ControlJsonContext.Default.ControlResponse), "application/json", statusCode: response.Ok ? 200 : 400);
+
+    private static IResult Write(HttpContext c, EditAnswer answer)
+    {
+        if (answer.Ok && answer.Preview is null)
+        {
+            DashboardLog.Change(c, answer.Action, answer.Entry ?? "-", answer.Revision);
+        }
+        return Results.Json(answer, Json, statusCode: answer.Ok ? 200 : answer.Error is null ? 409 : 400);
+    }
+}

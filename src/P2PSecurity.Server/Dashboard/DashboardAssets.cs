@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace P2PSecurity.Server.Dashboard;
+
+/// <summary>The stylesheet and the events page's script: small, in the binary, no build step, no inline script.</summary>
+internal static class DashboardAssets
+{
+    private const string Css = """
+        body{font-family:system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
+        header{display:flex;gap:1.5em;align-items:center;padding:.6em 1.2em;background:#1d2430;color:#fff}
+        header nav a{color:#cfd6e2;margin-right:1em;text-decoration:none}header nav a.current{color:#fff;font-weight:600}
+        header form{margin-left:auto}main{padding:1em 1.5em;max-width:1400px}
+        table{border-collapse:collapse;background:#fff;margin:.5em 0}td,th{border:1px solid #d8dde6;padding:.3em .6em;text-align:left;font-size:.9em}
+        td.key{font-family:ui-monospace,monospace;font-size:.8em}.inline{display:inline;margin-right:.3em}
+        .message{background:#e8f3ea;border:1px solid #9ccaa5;padding:.5em}.error{background:#fbe9e9;border:1px solid #e0a3a3;padding:.5em}
+        body.login main{max-width:28em;margin:4em auto;background:#fff;padding:2em;border:1px solid #d8dde6}
+        input{padding:.3em;margin-right:.3em}button{padding:.3em .8em}
+        """;
+
+    private const string EventsJs = """
+        (function () {
+          var body = document.querySelector('#events tbody');
+          var state = document.getElementById('stream-state');
+          var filter = document.getElementById('filter');
+          var max = 500;
+          function visible(tr) {
+            var f = filter.value.trim().toLowerCase();
+            tr.hidden = f !== '' && tr.textContent.toLowerCase().indexOf(f) < 0;
+          }
+          function row(cells, cls) {
+            var tr = document.createElement('tr');
+            if (cls) { tr.className = cls; }
+            cells.forEach(function (c) { var td = document.createElement('td'); td.textContent = c == null ? '' : String(c); tr.appendChild(td); });
+            body.insertBefore(tr, body.firstChild);
+            while (body.rows.length > max) { body.deleteRow(body.rows.length - 1); }
+            visible(tr);
+          }
+          filter.addEventListener('input', function () { Array.prototype.forEach.call(body.rows, visible); });
+          var source = new EventSource('/api/v1/events');
+          source.addEventListener('ready', function () { state.textContent = 'live'; });
+          source.addEventListener('security', function (m) {
+            var e = JSON.parse(m.data);
+            row([e.id, new Date(e.at).toLocaleTimeString(), e.event, e.remote, e.node, e.reason, e.message]);
+          });
+          source.addEventListener('gap', function (m) { row(['', '', 'gap', '', '', '', JSON.parse(m.data).missed + ' events were missed while disconnected'], 'gap'); });
+          source.addEventListener('dropped', function (m) { row(['', '', 'dropped', '', '', '', JSON.parse(m.data).dropped + ' events dropped: this browser was too slow'], 'gap'); });
+          source.onerror = function () { state.textContent = 'reconnecting…'; };
+        })();
+        """;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/assets/dashboard.css", () => Results.Text(Css, "text/css")).AllowAnonymous();
+        app.MapGet("/assets/events.js", () => Results.Text(EventsJs, "text/javascript")).AllowAnonymous();
+    }
+}
