@@ -55,4 +55,7 @@ public sealed class StatusInfo
     public Dictionary<string, long> RefusalsByReason { get; set; } = [];
 
     public LimitsInfo Limits { get; set; } = new();
+
+    /// <summary>Active bans by source; absent when the server keeps no bans.</summary>
+    public BanCountsInfo? Bans { get; set; }
 }

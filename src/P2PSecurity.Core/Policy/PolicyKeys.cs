@@ -33,6 +33,17 @@ public static class PolicyKeys
     public const string DashboardCertFile = "DASHBOARD_CERT_FILE";
     public const string MetricsAddress = "METRICS_ADDRESS";
 
+    // Bans (the state database).
+    public const string StateDatabase = "STATE_DATABASE";
+    public const string MaxBans = "MAX_BANS";
+    public const string AutoBan = "AUTO_BAN";
+    public const string AutoBanThreshold = "AUTO_BAN_THRESHOLD";
+    public const string AutoBanWindow = "AUTO_BAN_WINDOW";
+    public const string AutoBanDuration = "AUTO_BAN_DURATION";
+    public const string AutoBanFactor = "AUTO_BAN_FACTOR";
+    public const string AutoBanMaxDuration = "AUTO_BAN_MAX_DURATION";
+    public const string AutoBanExempt = "AUTO_BAN_EXEMPT";
+
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -42,6 +53,8 @@ public static class PolicyKeys
         MaxFrameSize, FrameTimeout, NodeIdentityFile, EvictOnPolicyChange, ControlSocket, BootstrapAddresses,
         BroadcastMaxAge,
         Lockdown, DashboardAddress, DashboardCertFile, MetricsAddress,
+        StateDatabase, MaxBans, AutoBan, AutoBanThreshold, AutoBanWindow, AutoBanDuration, AutoBanFactor,
+        AutoBanMaxDuration, AutoBanExempt,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>
@@ -49,5 +62,6 @@ public static class PolicyKeys
     {
         Port, ListenAddress, SecurityLogFile, NodeIdentityFile, ControlSocket, BootstrapAddresses,
         DashboardAddress, DashboardCertFile, MetricsAddress,
+        StateDatabase,
     };
 }

@@ -9,6 +9,7 @@ public enum DenyReason : byte
     IpBlocked = 1,
     TooManyConnectionsFromIp = 2,
     ConnectionRateExceeded = 3,
+    IpBanned = 4,
 
     // The kill switch (reload_security lockdown, LOCKDOWN=true): before TLS, or at the node gate with --allow-trusted.
     Lockdown = 5,
@@ -19,6 +20,7 @@ public enum DenyReason : byte
     NodeBlocked = 12,
     NodeNotAllowed = 13,
     NetworkKeyProofFailed = 14,
+    NodeBanned = 15,
 
     // Per message.
     MessageRateExceeded = 20,
@@ -44,11 +46,13 @@ public static class DenyReasonNames
         DenyReason.TooManyConnectionsFromIp => "too_many_connections_from_ip",
         DenyReason.ConnectionRateExceeded => "connection_rate_exceeded",
         DenyReason.Lockdown => "lockdown",
+        DenyReason.IpBanned => "ip_banned",
         DenyReason.AuthenticationRequired => "authentication_required",
         DenyReason.AuthenticationFailed => "authentication_failed",
         DenyReason.NodeBlocked => "node_blocked",
         DenyReason.NodeNotAllowed => "node_not_allowed",
         DenyReason.NetworkKeyProofFailed => "network_key_proof_failed",
+        DenyReason.NodeBanned => "node_banned",
         DenyReason.MessageRateExceeded => "message_rate_exceeded",
         DenyReason.MessageUnsigned => "message_unsigned",
         DenyReason.MessageSignatureInvalid => "message_signature_invalid",
@@ -67,11 +71,13 @@ public static class DenyReasonNames
         DenyReason.TooManyConnectionsFromIp => "MAX_CONNECTIONS_PER_IP reached for this address",
         DenyReason.ConnectionRateExceeded => "CONNECTION_RATE_LIMIT exceeded for this address",
         DenyReason.Lockdown => "the server is locked down (reload_security lockdown, or LOCKDOWN=true)",
+        DenyReason.IpBanned => "address is banned (manage_trusted_nodes bans)",
         DenyReason.AuthenticationRequired => "no client certificate presented (REQUIRE_NODE_AUTHENTICATION)",
         DenyReason.AuthenticationFailed => "authentication failed",
         DenyReason.NodeBlocked => "node key is in BLOCKED_NODE_KEYS",
         DenyReason.NodeNotAllowed => "node key is not in ALLOWED_NODE_KEYS (whitelist mode)",
         DenyReason.NetworkKeyProofFailed => "did not prove knowledge of NETWORK_SECRET_KEY",
+        DenyReason.NodeBanned => "node key is banned (manage_trusted_nodes bans)",
         DenyReason.MessageRateExceeded => "MESSAGE_RATE_LIMIT exceeded for this address",
         DenyReason.MessageUnsigned => "unsigned message dropped (REJECT_UNSIGNED_MESSAGES)",
         DenyReason.MessageSignatureInvalid => "message signature does not verify against its originator's key",

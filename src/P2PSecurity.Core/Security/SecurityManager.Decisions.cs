@@ -30,6 +30,10 @@ public sealed partial class SecurityManager
             {
                 return Refuse(remote, null, DenyReason.IpBlocked);
             }
+            if (policy.Enabled && BanAtAccept(key) is var banned and not DenyReason.None)
+            {
+                return Refuse(remote, null, banned);
+            }
             while (true)
             {
                 var state = _ips.GetOrAdd(key, static (k, a) => new IpState(IpAddressKey.Normalize(a), k), remote);
@@ -90,6 +94,10 @@ public sealed partial class SecurityManager
         Metrics.Handshake(slot.OpenedTimestamp, _time);
         try
         {
+            if (policy.Enabled && BanAtNodeGate(slot, key) is var banned and not DenyReason.None)
+            {
+                return Refuse(slot.Address, key, banned).Decision;
+            }
             var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
             if (reason != DenyReason.None)
             {
@@ -111,6 +119,13 @@ public sealed partial class SecurityManager
                 slot.Authenticated = false;
                 NotifyNodeRefused(slot.Address, key, late);
                 return Refuse(slot.Address, key, late).Decision;
+            }
+            // Likewise a ban published after the check above: its eviction pass may have missed this slot's key.
+            Interlocked.MemoryBarrier();
+            if (latest.Enabled && BanAtNodeGate(slot, key) is var lateBan and not DenyReason.None)
+            {
+                slot.Authenticated = false;
+                return Refuse(slot.Address, key, lateBan).Decision;
             }
             // Checked before the arguments are built: formatting the address and key allocates on every welcome.
             if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
@@ -204,6 +219,7 @@ public sealed partial class SecurityManager
     private AcceptResult Refuse(IPAddress address, NodeKey? node, DenyReason reason)
     {
         CountRefusal(reason);
+        StrikeFor(address, reason);
         if (Policy.LogSecurityEvents)
         {
             _rejections.RefusedWithKey(address, node, reason);

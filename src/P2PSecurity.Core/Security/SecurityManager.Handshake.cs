@@ -40,6 +40,10 @@ public sealed partial class SecurityManager
     public SecurityDecision EvaluateEviction(ConnectionSlot slot)
     {
         var policy = Policy;
+        if (EvaluateBannedNow(slot) is { Allowed: false } banned)
+        {
+            return banned;
+        }
         return LiveVerdict(slot, policy, LockdownNow(policy));
     }
 }
