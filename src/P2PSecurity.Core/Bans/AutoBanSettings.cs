@@ -5,6 +5,12 @@ namespace P2PSecurity.Core.Bans;
 /// <summary>The AUTO_BAN_* settings and MAX_BANS, part of the policy and reloaded with it.</summary>
 public sealed record AutoBanSettings
 {
+    // Static initialisers run in text order: the exempt defaults must exist before Defaults is built from them.
+    public static IReadOnlyList<string> DefaultExemptEntries { get; } = ["127.0.0.0/8", "::1"];
+
+    private static readonly IpRangeSet DefaultExempt = new(DefaultExemptEntries.Select(e =>
+        IpRange.TryParse(e, out var r, out _, out _) ? r : throw new InvalidOperationException(e)));
+
     public static AutoBanSettings Defaults { get; } = new();
 
     public AutoBanMode Mode { get; init; } = AutoBanMode.On;
@@ -37,11 +43,6 @@ public sealed record AutoBanSettings
 
     /// <summary>MAX_BANS: the most bans held at once.</summary>
     public int MaxBans { get; init; } = 1_000_000;
-
-    public static IReadOnlyList<string> DefaultExemptEntries { get; } = ["127.0.0.0/8", "::1"];
-
-    private static readonly IpRangeSet DefaultExempt = new(DefaultExemptEntries.Select(e =>
-        IpRange.TryParse(e, out var r, out _, out _) ? r : throw new InvalidOperationException(e)));
 
     /// <summary>The length of an offender's next ban after <paramref name="previousBans"/> earlier ones.</summary>
     public TimeSpan DurationAfter(int previousBans)

@@ -9,7 +9,7 @@ namespace P2PSecurity.Core.Bans;
 /// </summary>
 public sealed class BanSnapshot
 {
-    public static BanSnapshot Empty { get; } = new(0, [], BanRangeIndex.Empty, FrozenDictionary<NodeKey, long>.Empty, 0, 0);
+    public static BanSnapshot Empty { get; } = new(0, [], BanRangeIndex.Empty, FrozenDictionary<NodeKey, long>.Empty, 0, Ban.Forever);
 
     private BanSnapshot(long version, Ban[] bans, BanRangeIndex addresses, FrozenDictionary<NodeKey, long> nodes, int operatorCount, long nextExpiryMs)
     {

@@ -62,18 +62,20 @@ public sealed partial class SecurityManager
     private SecurityDecision EvaluateBannedNow(ConnectionSlot slot) =>
         _bans is { } bans && Policy.Enabled ? EvaluateBanned(slot, bans.Current, bans.NowMs) : SecurityDecision.Allow;
 
-    /// <summary>Closes every live connection the new bans cover; called by the ban writer after it publishes.</summary>
+    /// <summary>Closes every live connection the new bans cover; called by the ban writer after it publishes <paramref name="snapshot"/>.</summary>
     private int EvictBanned(BanSnapshot snapshot, IReadOnlyList<Ban> added)
     {
         if (!Policy.Enabled || _bans is not { } bans)
         {
             return 0;
         }
+        // Judged on the new bans only: a session an earlier ban covers was evicted by that ban's pass already.
+        var fresh = BanSnapshot.Build(snapshot.Version, added);
         var now = bans.NowMs;
         var closed = 0;
         foreach (var slot in LiveConnections)
         {
-            var decision = EvaluateBanned(slot, snapshot, now);
+            var decision = EvaluateBanned(slot, fresh, now);
             if (!decision.Allowed && slot.Evict(decision))
             {
                 closed++;

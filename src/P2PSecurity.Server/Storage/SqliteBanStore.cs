@@ -34,6 +34,8 @@ public sealed class SqliteBanStore : IBanStore
             DataSource = full,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+            // Waiting for a lock only happens when another process holds the file: say so soon, not after 30 s.
+            DefaultTimeout = 2,
         }.ToString());
         try
         {
