@@ -9,7 +9,7 @@ public sealed record AutoBanSettings
     public static IReadOnlyList<string> DefaultExemptEntries { get; } = ["127.0.0.0/8", "::1"];
 
     private static readonly IpRangeSet DefaultExempt = new(DefaultExemptEntries.Select(e =>
-        IpRange.TryParse(e, out var r, out _, out _) ? r : throw new InvalidOperationException(e)));
+        IpRange.TryParse(e, out var r, out _) ? r : throw new InvalidOperationException(e)));
 
     public static AutoBanSettings Defaults { get; } = new();
 

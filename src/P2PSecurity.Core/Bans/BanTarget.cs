@@ -71,9 +71,8 @@ public readonly record struct BanTarget
     }
 
     /// <summary>
-    /// Parses an IP address, a CIDR block or a node key (64 hex digits). Host bits below a prefix are an error here,
-    /// not a warning as in the policy file: a ban is typed at a prompt, and banning more than was written is the
-    /// wrong guess.
+    /// Parses an IP address, a CIDR block or a node key (64 hex digits). Host bits below a prefix are an error, as in
+    /// the policy file: banning more than was meant is the wrong guess.
     /// </summary>
     public static bool TryParse(string? text, out BanTarget target, [NotNullWhen(false)] out string? error)
     {
@@ -90,14 +89,9 @@ public readonly record struct BanTarget
             error = null;
             return true;
         }
-        if (!IpRange.TryParse(s, out var range, out var rangeError, out var warning))
+        if (!IpRange.TryParse(s, out var range, out var rangeError))
         {
             error = $"'{Logging.LogText.Escape(s)}' is not an IP address, a CIDR range or a node key: it {rangeError}";
-            return false;
-        }
-        if (warning is not null)
-        {
-            error = $"'{Logging.LogText.Escape(s)}' {warning}; write that network to ban it";
             return false;
         }
         var bits = 128 - (int)UInt128.Log2((range.Last - range.First) + 1);
