@@ -29,12 +29,20 @@ internal sealed class LiveServer : IAsyncDisposable
 
     public ControlChannelService Channel { get; }
 
-    public static Task<LiveServer> StartAsync(string envText, TimeProvider? time = null) => StartAsync(new TempFolder(envText), time);
+    public static Task<LiveServer> StartAsync(string envText, TimeProvider? time = null, bool bans = false) => StartAsync(new TempFolder(envText), time, bans);
 
-    /// <summary>Starts a server on an existing folder (its .env must be valid), on <paramref name="time"/> (default: the system clock).</summary>
-    public static async Task<LiveServer> StartAsync(TempFolder folder, TimeProvider? time = null)
+    /// <summary>
+    /// Starts a server on an existing folder (its .env must be valid), on <paramref name="time"/> (default: the system
+    /// clock); with <paramref name="bans"/>, on its state database.
+    /// </summary>
+    public static async Task<LiveServer> StartAsync(TempFolder folder, TimeProvider? time = null, bool bans = false)
     {
         var manager = SecurityManager.Create(folder.EnvPath, time: time);
+        if (bans)
+        {
+            var store = P2PSecurity.Server.Storage.SqliteBanStore.Open(manager.Policy.ResolvePath(manager.Policy.StateDatabase));
+            manager.AttachBans(P2PSecurity.Core.Bans.BanList.Open(store, () => manager.Policy.AutoBan, time: time));
+        }
         var channel = new ControlChannelService(manager, new ControlChannelOptions(), NullLogger<ControlChannelService>.Instance, new RecentNodeRefusals());
         await channel.StartAsync(CancellationToken.None);
         return new LiveServer(folder, manager, channel);
@@ -76,6 +84,7 @@ internal sealed class LiveServer : IAsyncDisposable
     {
         await Channel.StopAsync(CancellationToken.None);
         Channel.Dispose();
+        Manager.Bans?.Dispose();
         Manager.Dispose();
         Folder.Dispose();
     }

@@ -11,5 +11,8 @@ var root = new RootCommand("Edit the node lists of the P2PSecurity policy file (
     EditCommands.Unblock(),
     KeygenCommand.Create(),
     PendingCommand.Create(),
+    BanCommands.Ban(),
+    BanCommands.Unban(),
+    BanCommands.Bans(),
 };
 return await ToolRunner.RunAsync(root, "manage_trusted_nodes", args);

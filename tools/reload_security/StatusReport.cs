@@ -56,6 +56,11 @@ internal sealed class StatusReport(ToolContext context)
         }
         var refusals = s.RefusalsByReason.OrderByDescending(r => r.Value).Select(r => string.Create(inv, $"{r.Key} {r.Value:N0}")).ToList();
         o.WriteLine($"refusals     {(refusals.Count == 0 ? "none" : string.Join(", ", refusals))} (since start)");
+        if (s.Bans is { } bans)
+        {
+            var bySource = string.Join(", ", bans.BySource.Select(b => string.Create(inv, $"{b.Value:N0} {b.Key}")));
+            o.WriteLine(string.Create(inv, $"bans         {bans.Active:N0} active ({bySource}), MAX_BANS {bans.MaxBans:N0}, AUTO_BAN {bans.AutoBan}, {bans.Offenders:N0} offenders remembered"));
+        }
         var l = s.Limits;
         o.WriteLine(string.Create(inv,
             $"limits       {l.MaxConnectionsPerIp} connections per IP, connections {l.ConnectionRateLimit}, messages {l.MessageRateLimit}, " +

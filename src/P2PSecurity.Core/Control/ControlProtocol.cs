@@ -17,6 +17,9 @@ public static class ControlProtocol
     /// <summary>Largest response a client reads (a status with thousands of connections stays far below).</summary>
     public const int MaxResponseBytes = 16 * 1024 * 1024;
 
+    /// <summary>The most bans a <c>bans</c> answer lists (the total is exact); 10,000 take about 3 MB of JSON.</summary>
+    public const int MaxBansListed = 10_000;
+
     /// <summary>Request types.</summary>
     public static class Requests
     {
@@ -35,7 +38,17 @@ public static class ControlProtocol
         /// <summary>The kill switch: <c>action</c> "on" (with its options) or "off", or none to show the state.</summary>
         public const string Lockdown = "lockdown";
 
-        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown];
+
+        /// <summary>Ban an address, a range or a node key, until an expiry or forever (<c>target</c>, <c>duration</c>, <c>reason</c>).</summary>
+        public const string Ban = "ban";
+
+        /// <summary>Remove the ban on a target.</summary>
+        public const string Unban = "unban";
+
+        /// <summary>The active bans.</summary>
+        public const string Bans = "bans";
+
+        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans];
     }
 
     /// <summary>Error codes of a response with <c>ok: false</c>.</summary>
@@ -52,5 +65,8 @@ public static class ControlProtocol
 
         /// <summary>The connecting process is neither the server's own user nor root (checked with SO_PEERCRED).</summary>
         public const string PermissionDenied = "permission_denied";
+
+        /// <summary>MAX_BANS bans are held and all are operator bans.</summary>
+        public const string BanTableFull = "ban_table_full";
     }
 }

@@ -26,7 +26,13 @@ public sealed class ControlRequest
     /// <summary>lockdown on: lift after this many seconds.</summary>
     public double? ForSeconds { get; set; }
 
-    /// <summary>lockdown on: why, for the log and status (at most 200 characters, no control characters).</summary>
+    /// <summary>ban, unban: an IP address, a CIDR range or a node key.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>ban: how long (<c>90s</c>, <c>15m</c>, <c>1h</c>, <c>2d</c>, <c>1w</c>, <c>forever</c>); default 24h.</summary>
+    public string? Duration { get; set; }
+
+    /// <summary>lockdown on, ban: why, for the log and status (at most 200 characters, no control characters).</summary>
     public string? Reason { get; set; }
 
     /// <summary>reload: apply an emptied policy file (the embedded defaults) instead of keeping the last good policy.</summary>

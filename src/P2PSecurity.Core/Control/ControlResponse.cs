@@ -25,6 +25,11 @@ public sealed class ControlResponse
 
     public LockdownInfo? Lockdown { get; set; }
 
+    /// <summary>ban and unban.</summary>
+    public BanChangeInfo? Ban { get; set; }
+
+    public BansInfo? Bans { get; set; }
+
     public static ControlResponse Failure(string? type, string code, string message) =>
         new() { Ok = false, Type = type, Error = new ControlError { Code = code, Message = message } };
 }

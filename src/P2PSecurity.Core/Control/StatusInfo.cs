@@ -61,4 +61,7 @@ public sealed class StatusInfo
 
     /// <summary>The network keys in force, by fingerprint, and which key each session proved.</summary>
     public NetworkKeyInfo NetworkKey { get; set; } = new();
+
+    /// <summary>Active bans by source; absent when the server keeps no bans.</summary>
+    public BanCountsInfo? Bans { get; set; }
 }

@@ -55,6 +55,8 @@ public static class PolicyDiff
         Scalar(PolicyKeys.DashboardAddress, WebListenAddress.Format(before.DashboardAddress), WebListenAddress.Format(after.DashboardAddress));
         Scalar(PolicyKeys.DashboardCertFile, before.DashboardCertFile, after.DashboardCertFile);
         Scalar(PolicyKeys.MetricsAddress, WebListenAddress.Format(before.MetricsAddress), WebListenAddress.Format(after.MetricsAddress));
+        Scalar(PolicyKeys.StateDatabase, before.StateDatabase, after.StateDatabase);
+        Bans.AutoBanDiff.Compute(changes, before.AutoBan, after.AutoBan);
         return changes;
     }
 

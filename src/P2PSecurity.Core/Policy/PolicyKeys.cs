@@ -40,6 +40,17 @@ public static class PolicyKeys
     public const string MaxConnections = "MAX_CONNECTIONS";
     public const string MaxPendingHandshakes = "MAX_PENDING_HANDSHAKES";
 
+    // Bans (the state database).
+    public const string StateDatabase = "STATE_DATABASE";
+    public const string MaxBans = "MAX_BANS";
+    public const string AutoBan = "AUTO_BAN";
+    public const string AutoBanThreshold = "AUTO_BAN_THRESHOLD";
+    public const string AutoBanWindow = "AUTO_BAN_WINDOW";
+    public const string AutoBanDuration = "AUTO_BAN_DURATION";
+    public const string AutoBanFactor = "AUTO_BAN_FACTOR";
+    public const string AutoBanMaxDuration = "AUTO_BAN_MAX_DURATION";
+    public const string AutoBanExempt = "AUTO_BAN_EXEMPT";
+
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -51,6 +62,8 @@ public static class PolicyKeys
         Lockdown, DashboardAddress, DashboardCertFile, MetricsAddress,
         NetworkSecretKeyFile, NetworkSecretKeyPrevious, NetworkSecretKeyPreviousFile, SecurityOffAck,
         Ipv6LimitPrefix, MaxConnections, MaxPendingHandshakes,
+        StateDatabase, MaxBans, AutoBan, AutoBanThreshold, AutoBanWindow, AutoBanDuration, AutoBanFactor,
+        AutoBanMaxDuration, AutoBanExempt,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>
@@ -58,5 +71,6 @@ public static class PolicyKeys
     {
         Port, ListenAddress, SecurityLogFile, NodeIdentityFile, ControlSocket, BootstrapAddresses,
         DashboardAddress, DashboardCertFile, MetricsAddress,
+        StateDatabase,
     };
 }

@@ -90,6 +90,8 @@ public static class PolicyLoader
             Ipv6LimitPrefix = reader.Int(PolicyKeys.Ipv6LimitPrefix, defaults.Ipv6LimitPrefix, 48, 128),
             MaxConnections = reader.Int(PolicyKeys.MaxConnections, defaults.MaxConnections, 1, 1_000_000),
             MaxPendingHandshakes = reader.Int(PolicyKeys.MaxPendingHandshakes, defaults.MaxPendingHandshakes, 1, 1_000_000),
+            StateDatabase = reader.Path(PolicyKeys.StateDatabase, defaults.StateDatabase),
+            AutoBan = reader.AutoBan(defaults.AutoBan),
         };
 
         foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
@@ -364,6 +366,84 @@ public static class PolicyLoader
                 }
             }
             return result;
+        }
+
+        /// <summary>The AUTO_BAN_* settings and MAX_BANS (see <see cref="Bans.AutoBanSettings"/>).</summary>
+        public Bans.AutoBanSettings AutoBan(Bans.AutoBanSettings d)
+        {
+            var mode = d.Mode;
+            if (TryGet(PolicyKeys.AutoBan, out var a, out var v))
+            {
+                switch (v.ToLowerInvariant())
+                {
+                    case "off" or "false" or "no" or "0":
+                        mode = Bans.AutoBanMode.Off;
+                        break;
+                    case "log":
+                        mode = Bans.AutoBanMode.Log;
+                        break;
+                    case "on" or "true" or "yes" or "1":
+                        mode = Bans.AutoBanMode.On;
+                        break;
+                    default:
+                        Error(a, v, "is not off, log (a dry run: log what would be banned) or on");
+                        break;
+                }
+            }
+            var exempt = d.Exempt;
+            IReadOnlyList<string> exemptEntries = d.ExemptEntries;
+            if (values.ContainsKey(PolicyKeys.AutoBanExempt))
+            {
+                var (ranges, canonical) = IpRanges(PolicyKeys.AutoBanExempt);
+                exempt = new IpRangeSet(ranges);
+                exemptEntries = [.. canonical];
+            }
+            var settings = d with
+            {
+                Mode = mode,
+                Threshold = Int(PolicyKeys.AutoBanThreshold, d.Threshold, 1, 1_000_000),
+                Window = LongDuration(PolicyKeys.AutoBanWindow, d.Window),
+                Duration = LongDuration(PolicyKeys.AutoBanDuration, d.Duration),
+                Factor = Factor(PolicyKeys.AutoBanFactor, d.Factor),
+                MaxDuration = LongDuration(PolicyKeys.AutoBanMaxDuration, d.MaxDuration),
+                Exempt = exempt,
+                ExemptEntries = exemptEntries,
+                MaxBans = Int(PolicyKeys.MaxBans, d.MaxBans, 1, 10_000_000),
+            };
+            if (settings.MaxDuration < settings.Duration && values.TryGetValue(PolicyKeys.AutoBanMaxDuration, out var max))
+            {
+                Error(max, max.Value.Trim(), $"is shorter than AUTO_BAN_DURATION ({Bans.BanDuration.Format(settings.Duration)}); the longest ban cannot be shorter than the first");
+            }
+            return settings;
+        }
+
+        /// <summary>A ban-scale duration: 1s to 100 years (e.g. 90s, 10m, 1h, 7d).</summary>
+        private TimeSpan LongDuration(string key, TimeSpan fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (Bans.BanDuration.TryParse(v, out var d, out _) && d is { } length)
+            {
+                return length;
+            }
+            Error(a, v, "is not a duration from 1s to 100 years (e.g. 90s, 10m, 1h, 7d; a bare number means seconds)");
+            return fallback;
+        }
+
+        private double Factor(string key, double fallback)
+        {
+            if (!TryGet(key, out var a, out var v))
+            {
+                return fallback;
+            }
+            if (double.TryParse(v, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var f) && f >= 1 && f <= 100)
+            {
+                return f;
+            }
+            Error(a, v, "is not a factor from 1 to 100 (1 means every ban is as long as the first; 2 doubles each time)");
+            return fallback;
         }
 
         /// <summary>Splits a list value on commas, whitespace and newlines, keeping each entry's line.</summary>

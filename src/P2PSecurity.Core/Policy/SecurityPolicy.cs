@@ -107,6 +107,12 @@ public sealed record SecurityPolicy
     /// <summary>Inbound connections past the accept gate that have not been welcomed yet.</summary>
     public int MaxPendingHandshakes { get; init; } = 1_000;
 
+    /// <summary>STATE_DATABASE: the SQLite file of bans and strike history (read at start).</summary>
+    public string StateDatabase { get; init; } = "p2psecurity.db";
+
+    /// <summary>AUTO_BAN_* and MAX_BANS.</summary>
+    public Bans.AutoBanSettings AutoBan { get; init; } = Bans.AutoBanSettings.Defaults;
+
     /// <summary>Whitelist mode: only the listed keys may connect.</summary>
     public bool WhitelistMode => AllowedNodeKeys.Count > 0;
 

@@ -9,6 +9,7 @@ public enum DenyReason : byte
     IpBlocked = 1,
     TooManyConnectionsFromIp = 2,
     ConnectionRateExceeded = 3,
+    IpBanned = 4,
     TooManyConnections = 6,
     PendingHandshakeEvicted = 7,
 
@@ -21,6 +22,7 @@ public enum DenyReason : byte
     NodeBlocked = 12,
     NodeNotAllowed = 13,
     NetworkKeyProofFailed = 14,
+    NodeBanned = 15,
 
     // Per message.
     MessageRateExceeded = 20,
@@ -46,6 +48,7 @@ public static class DenyReasonNames
         DenyReason.TooManyConnectionsFromIp => "too_many_connections_from_ip",
         DenyReason.ConnectionRateExceeded => "connection_rate_exceeded",
         DenyReason.Lockdown => "lockdown",
+        DenyReason.IpBanned => "ip_banned",
         DenyReason.TooManyConnections => "too_many_connections",
         DenyReason.PendingHandshakeEvicted => "pending_handshake_evicted",
         DenyReason.AuthenticationRequired => "authentication_required",
@@ -53,6 +56,7 @@ public static class DenyReasonNames
         DenyReason.NodeBlocked => "node_blocked",
         DenyReason.NodeNotAllowed => "node_not_allowed",
         DenyReason.NetworkKeyProofFailed => "network_key_proof_failed",
+        DenyReason.NodeBanned => "node_banned",
         DenyReason.MessageRateExceeded => "message_rate_exceeded",
         DenyReason.MessageUnsigned => "message_unsigned",
         DenyReason.MessageSignatureInvalid => "message_signature_invalid",
@@ -71,6 +75,7 @@ public static class DenyReasonNames
         DenyReason.TooManyConnectionsFromIp => "MAX_CONNECTIONS_PER_IP reached for this address",
         DenyReason.ConnectionRateExceeded => "CONNECTION_RATE_LIMIT exceeded for this address",
         DenyReason.Lockdown => "the server is locked down (reload_security lockdown, or LOCKDOWN=true)",
+        DenyReason.IpBanned => "address is banned (manage_trusted_nodes bans)",
         DenyReason.TooManyConnections => "MAX_CONNECTIONS reached (or the per-address table is full)",
         DenyReason.PendingHandshakeEvicted => "MAX_PENDING_HANDSHAKES reached; the oldest handshake of the busiest address was closed",
         DenyReason.AuthenticationRequired => "no client certificate presented (REQUIRE_NODE_AUTHENTICATION)",
@@ -78,6 +83,7 @@ public static class DenyReasonNames
         DenyReason.NodeBlocked => "node key is in BLOCKED_NODE_KEYS",
         DenyReason.NodeNotAllowed => "node key is not in ALLOWED_NODE_KEYS (whitelist mode)",
         DenyReason.NetworkKeyProofFailed => "did not prove knowledge of NETWORK_SECRET_KEY",
+        DenyReason.NodeBanned => "node key is banned (manage_trusted_nodes bans)",
         DenyReason.MessageRateExceeded => "MESSAGE_RATE_LIMIT exceeded for this address",
         DenyReason.MessageUnsigned => "unsigned message dropped (REJECT_UNSIGNED_MESSAGES)",
         DenyReason.MessageSignatureInvalid => "message signature does not verify against its originator's key",

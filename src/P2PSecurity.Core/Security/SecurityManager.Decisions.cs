@@ -35,6 +35,10 @@ public sealed partial class SecurityManager
             {
                 return Refuse(remote, null, DenyReason.IpBlocked);
             }
+            if (policy.Enabled && BanAtAccept(key) is var banned and not DenyReason.None)
+            {
+                return Refuse(remote, null, banned);
+            }
             if (!outbound)
             {
                 // Counted before the per-address checks, so that a full server does not spend an address's rate tokens.
@@ -124,6 +128,10 @@ public sealed partial class SecurityManager
         Metrics.Handshake(slot.OpenedTimestamp, _time);
         try
         {
+            if (policy.Enabled && BanAtNodeGate(slot, key) is var banned and not DenyReason.None)
+            {
+                return Refuse(slot.Address, key, banned).Decision;
+            }
             var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
             if (reason != DenyReason.None)
             {
@@ -145,6 +153,13 @@ public sealed partial class SecurityManager
                 slot.Authenticated = false;
                 NotifyNodeRefused(slot.Address, key, late);
                 return Refuse(slot.Address, key, late).Decision;
+            }
+            // Likewise a ban published after the check above: its eviction pass may have missed this slot's key.
+            Interlocked.MemoryBarrier();
+            if (latest.Enabled && BanAtNodeGate(slot, key) is var lateBan and not DenyReason.None)
+            {
+                slot.Authenticated = false;
+                return Refuse(slot.Address, key, lateBan).Decision;
             }
             // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
             _pending.Remove(slot);
@@ -258,6 +273,7 @@ public sealed partial class SecurityManager
     private AcceptResult Refuse(IPAddress address, NodeKey? node, DenyReason reason)
     {
         CountRefusal(reason);
+        StrikeFor(address, reason);
         if (Policy.LogSecurityEvents)
         {
             _rejections.RefusedWithKey(address, node, reason);

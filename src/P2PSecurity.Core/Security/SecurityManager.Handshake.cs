@@ -55,6 +55,10 @@ public sealed partial class SecurityManager
             return SecurityDecision.Deny(forced); // pushed out before its transport was ready to be told
         }
         var policy = Policy;
+        if (EvaluateBannedNow(slot) is { Allowed: false } banned)
+        {
+            return banned;
+        }
         return LiveVerdict(slot, policy, LockdownNow(policy));
     }
 }

@@ -11,11 +11,13 @@ internal sealed class ControlRequestHandler : IDisposable
     private readonly SecurityManager _manager;
     private readonly IServerStatusSource? _server;
     private readonly RecentNodeRefusals _refusals;
+    private readonly BanRequests _bans;
     private readonly Lock _gate = new();
     private DateTimeOffset _policyLoadedAt;
 
     public ControlRequestHandler(SecurityManager manager, IServerStatusSource? server, RecentNodeRefusals refusals)
     {
+        _bans = new BanRequests(manager.Bans);
         _manager = manager;
         _server = server;
         _refusals = refusals;
@@ -33,7 +35,7 @@ internal sealed class ControlRequestHandler : IDisposable
         }
         return request.Type switch
         {
-            Requests.Status => new ControlResponse { Ok = true, Type = request.Type, Status = StatusBuilder.Build(_manager, _server, PolicyLoadedAt) },
+            Requests.Status => new ControlResponse { Ok = true, Type = request.Type, Status = WithBans(StatusBuilder.Build(_manager, _server, PolicyLoadedAt)) },
             Requests.Reload => new ControlResponse { Ok = true, Type = request.Type, Reload = ReloadInfo.From(_manager.Reload("control", request.AcceptEmpty == true)) },
             Requests.CheckLive => CheckLive(request),
             Requests.Lockdown => LockdownRequest.Handle(_manager, request),
@@ -43,9 +45,18 @@ internal sealed class ControlRequestHandler : IDisposable
                 Type = request.Type,
                 Pending = new PendingInfo { Nodes = _refusals.Snapshot(_manager.Policy), Capacity = _refusals.Capacity },
             },
+            Requests.Ban => BanRequests.Guard(request, _bans.Ban),
+            Requests.Unban => BanRequests.Guard(request, _bans.Unban),
+            Requests.Bans => _bans.List(request),
             _ => ControlResponse.Failure(request.Type, ErrorCodes.UnknownRequest,
                 $"unknown request type '{Core.Logging.LogText.Escape(request.Type)}'; known: {string.Join(", ", Requests.All)}"),
         };
+    }
+
+    private StatusInfo WithBans(StatusInfo status)
+    {
+        status.Bans = _bans.Counts(_manager.Policy.ResolvePath(_manager.Policy.StateDatabase));
+        return status;
     }
 
     private ControlResponse CheckLive(ControlRequest request)

@@ -2,6 +2,7 @@ using DotNetty.Common.Internal.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Bans;
 using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Logging;
@@ -11,6 +12,7 @@ using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Pipeline;
 using P2PSecurity.Server.Control;
 using P2PSecurity.Server.Status;
+using P2PSecurity.Server.Storage;
 using P2PSecurity.Server.Transport;
 using P2PSecurity.Server.Web;
 using Serilog;
@@ -115,6 +117,16 @@ public static class ServerHost
             serilog.Dispose();
             throw new StartupException(ex.Message, ex);
         }
+        try
+        {
+            OpenBans(manager, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+        }
+        catch (BanStoreException ex)
+        {
+            manager.Dispose();
+            serilog.Dispose();
+            throw new StartupException(ex.Message, ex);
+        }
         NodeIdentity identity;
         try
         {
@@ -122,6 +134,7 @@ public static class ServerHost
         }
         catch (NodeIdentityException ex)
         {
+            manager.Bans?.Dispose();
             manager.Dispose();
             serilog.Dispose();
             throw new StartupException("NODE_IDENTITY_FILE " + ex.Message, ex);
@@ -150,6 +163,7 @@ public static class ServerHost
         services.AddSingleton(options);
         services.AddSingleton(_ => manager);
         services.AddSingleton(_ => identity);
+        services.AddSingleton(_ => manager.Bans!);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ChannelTracker>();
@@ -157,6 +171,7 @@ public static class ServerHost
         services.AddSingleton<NodeTlsFactory>();
         services.AddSingleton<PipelineServices>();
         services.AddSingleton(sp => new NodeServerStatus(sp.GetRequiredService<SessionRegistry>(), identity) { Profile = options.Profile });
+        services.AddHostedService(sp => new StateDatabaseService(sp.GetRequiredService<BanList>()));
         services.AddHostedService<NodeServer>();
         services.AddHostedService<PolicyPollService>();
         services.AddHostedService<SighupReloadService>();
@@ -165,6 +180,25 @@ public static class ServerHost
         {
             services.AddSingleton<IServerStatusSource>(sp => sp.GetRequiredService<NodeServerStatus>());
             services.AddControlChannel(o => o.SocketPath = options.ControlSocketPath);
+        }
+    }
+
+    /// <summary>
+    /// Opens the state database (STATE_DATABASE) and attaches its bans to the gates before any socket opens. A
+    /// database that cannot be read stops the start: running without the bans it holds would fail open.
+    /// </summary>
+    private static void OpenBans(SecurityManager manager, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var policy = manager.Policy;
+        var store = SqliteBanStore.Open(policy.ResolvePath(policy.StateDatabase));
+        try
+        {
+            manager.AttachBans(BanList.Open(store, () => manager.Policy.AutoBan, logger));
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
         }
     }
 

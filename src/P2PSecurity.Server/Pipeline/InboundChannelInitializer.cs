@@ -27,7 +27,11 @@ internal sealed class InboundChannelInitializer(PipelineServices services) : Cha
         var address = slot.Address.ToString();
         channel.Pipeline
             .AddLast(PipelineNames.HandshakeTimeout, new HandshakeTimeoutHandler(manager.Policy.HandshakeTimeout,
-                _ => ServerLog.HandshakeTimedOut(services.Logger, address), services.Time, channel.GetAttribute(ChannelAttributes.AcceptedAt).Get()))
+                _ =>
+                {
+                    ServerLog.HandshakeTimedOut(services.Logger, address);
+                    manager.ReportHandshakeTimeout(slot.Address);
+                }, services.Time, channel.GetAttribute(ChannelAttributes.AcceptedAt).Get()))
             .AddLast(PipelineNames.Tls, services.Tls.CreateServer(peer))
             .AddLast(PipelineNames.Eviction, new EvictionHandler(slot, manager))
             .AddLast(PipelineNames.FrameDecoder, new FrameDecoder(() => manager.Policy.MaxFrameSize, () => manager.Policy.FrameTimeout, services.Time))

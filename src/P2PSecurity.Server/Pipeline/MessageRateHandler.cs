@@ -37,6 +37,7 @@ internal sealed class MessageRateHandler(SecurityManager manager, ConnectionSlot
                 break;
             case FloodVerdict.Disconnect:
                 _closing = true;
+                manager.ReportMessageFlood(slot);
                 ChannelClosing.Refuse(context, decision.Reason);
                 break;
         }
