@@ -82,6 +82,14 @@ internal sealed class ClientHandshakeHandler(PipelineServices services, Connecti
             RefuseServer(context, DenyReason.AuthenticationFailed, $"node key {serverKey.ToShortString()} is not the pinned {expected.ToShortString()}");
             return;
         }
+        // The server's key is known (TLS proved it): judge it before answering, so that a server this node refuses
+        // gets a Refusal in place of the ClientHello, and never a welcome of this node to hold.
+        var secured = services.Manager.EvaluateSecured(slot, serverKey);
+        if (!secured.Allowed)
+        {
+            RefuseServer(context, secured.Reason, secured.Reason.Describe());
+            return;
+        }
         _challenge = RandomNumberGenerator.GetBytes(ProtocolConstants.ChallengeSize);
         var proof = services.Manager.ProveNetworkKey(hello.Challenge, own, serverKey);
         context.WriteAndFlushAsync(new ClientHelloMessage(ProtocolConstants.Version, _challenge, proof));

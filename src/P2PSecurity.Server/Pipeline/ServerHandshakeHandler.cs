@@ -63,6 +63,14 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
         {
             return; // a refusal is on its way; whatever else the peer sent is ignored
         }
+        if (message is RefusalMessage)
+        {
+            // A dialling node that refuses this server's key says so in place of its ClientHello: it is leaving, not
+            // breaking the protocol.
+            _done = true;
+            context.CloseAsync();
+            return;
+        }
         if (message is not ClientHelloMessage hello || _challenge is null || hello.Version != ProtocolConstants.Version)
         {
             _done = true;

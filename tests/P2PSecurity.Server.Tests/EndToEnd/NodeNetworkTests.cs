@@ -1,4 +1,5 @@
 using P2PSecurity.Core.Protocol;
+using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Status;
 using P2PSecurity.Server.Tests.Infrastructure;
 
@@ -64,6 +65,25 @@ public sealed class NodeNetworkTests : IDisposable
 
         Assert.Contains("BLOCKED_NODE_KEYS", s2.Status.OutboundPeers.Single().LastError, StringComparison.Ordinal);
         Assert.Empty(s2.Sessions.Sessions);
+    }
+
+    [Fact]
+    public async Task Bootstrap_RemoteNodeBlockedHere_IsRefusedBeforeTheDialerAnswersItsHello()
+    {
+        await using var s1 = await TestServer.StartAsync(_first, "");
+        var welcomedByS1 = 0;
+        s1.Sessions.Opened += _ => Interlocked.Increment(ref welcomedByS1);
+        await using var s2 = await TestServer.StartAsync(_second, $"BLOCKED_NODE_KEYS={s1.Identity.NodeKey}\nBOOTSTRAP_ADDRESSES=127.0.0.1:{s1.Port}\n");
+
+        await Wait.UntilAsync(() => s2.Status.OutboundPeers.Single().LastError is not null, "the dial to fail");
+        await Wait.UntilAsync(() => s1.Manager.LiveConnections.Count == 0, "s1 to drop the refused link");
+
+        // s2 judged s1's key when it had its ServerHello and sent a Refusal in place of a ClientHello: s1 never
+        // welcomed it, and did not take that Refusal for a protocol violation.
+        Assert.Equal(0, Volatile.Read(ref welcomedByS1));
+        Assert.DoesNotContain("node_welcomed", _first.ReadLog(), StringComparison.Ordinal);
+        Assert.Equal(0, s1.Manager.RefusalCounts.GetValueOrDefault(DenyReason.ProtocolViolation));
+        Assert.True(s2.Manager.RefusalCounts.GetValueOrDefault(DenyReason.NodeBlocked) > 0);
     }
 
     public void Dispose()
