@@ -137,7 +137,7 @@ public sealed class BanListTests
     [Fact]
     public async Task Ban_SecurityDisabled_OpensTheBanGateToo()
     {
-        using var h = new BanHarness("ENABLE_P2P_SECURITY=false\n");
+        using var h = new BanHarness("ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\n");
         await h.BanAsync("203.0.113.7", null);
 
         Assert.Equal(DenyReason.None, h.Accept("203.0.113.7"));

@@ -62,7 +62,7 @@ public sealed class GlobalLimitTests
     [Fact]
     public void Evaluate_SecurityDisabled_DoesNotEnforceMaxConnections()
     {
-        using var h = new ManagerHarness("ENABLE_P2P_SECURITY=false\nMAX_CONNECTIONS=1\n");
+        using var h = new ManagerHarness("ENABLE_P2P_SECURITY=false\nSECURITY_OFF_ACK=I_UNDERSTAND\nMAX_CONNECTIONS=1\n");
 
         Assert.True(h.Manager.OnNewConnection(Ip(1)).Allowed);
         Assert.True(h.Manager.OnNewConnection(Ip(2)).Allowed);
