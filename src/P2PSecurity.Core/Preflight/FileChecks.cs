@@ -52,6 +52,13 @@ internal static class FileChecks
         {
             return PreflightCheck.Ok("secret", "no network key (NETWORK_SECRET_KEY is not set)");
         }
+        if (!policy.NetworkKeySource.StartsWith(PolicyKeys.NetworkSecretKey + " ", StringComparison.Ordinal) &&
+            policy.NetworkKeySource != PolicyKeys.NetworkSecretKey)
+        {
+            // A key file or a systemd credential: the policy's validation already refused one that group or others
+            // can read, so a policy that loaded has an owner-only source. Say which, never the value.
+            return PreflightCheck.Ok("secret", $"network key from {policy.NetworkKeySource} (fingerprint {policy.NetworkKeyFingerprint}), owner-only");
+        }
         if (OwnerOnlyProblem(envPath, "NETWORK_SECRET_KEY") is { } problem)
         {
             // The server starts, but the secret is exposed: a warning, as at every load.

@@ -45,6 +45,37 @@ public sealed class PreflightRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SecretKeyFileOwnerOnly_IsOkNamingTheFileNotTheValue()
+    {
+        const string secret = "key-file-value-that-must-not-leak";
+        var keyFile = _dir.Write("network.key", secret + "\n");
+        File.SetUnixFileMode(keyFile, OwnerOnly);
+        File.SetUnixFileMode(Write("NETWORK_SECRET_KEY_FILE=network.key\n"), OwnerOnly);
+
+        var report = await RunAsync();
+
+        var check = Single(report, "secret");
+        Assert.Equal(PreflightStatus.Ok, check.Status);
+        Assert.Contains("NETWORK_SECRET_KEY_FILE", check.Message, StringComparison.Ordinal);
+        Assert.Contains("network.key", check.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, report.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_SecretKeyFileReadableByOthers_IsAnErrorNamingTheFileAndItsMode()
+    {
+        var keyFile = _dir.Write("network.key", "key-file-value-that-must-not-leak\n");
+        File.SetUnixFileMode(keyFile, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.SetUnixFileMode(Write("NETWORK_SECRET_KEY_FILE=network.key\n"), OwnerOnly);
+
+        var report = await RunAsync();
+
+        Assert.Contains(report.Checks, c => c.Status == PreflightStatus.Err && c.Message.Contains("network.key", StringComparison.Ordinal) &&
+            c.Message.Contains("0644", StringComparison.Ordinal));
+        Assert.DoesNotContain("key-file-value-that-must-not-leak", report.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ControlSocketFolderWritableByOthers_Err()
     {
         var shared = Directory.CreateDirectory(_dir.File("shared")).FullName;
