@@ -67,6 +67,45 @@ internal static class FileChecks
         return PreflightCheck.Ok("secret", $"NETWORK_SECRET_KEY is set in {envPath} (value hidden), mode {ModeOf(envPath)}, owner-only");
     }
 
+    /// <summary>
+    /// The state database (bans; STATE_DATABASE): a file that exists must be an SQLite database (its 16-byte header)
+    /// that only the owner can read, and its folder must be writable, since SQLite writes its journal beside it.
+    /// Opening it is left to the server, which refuses to start on a damaged one.
+    /// </summary>
+    public static PreflightCheck StateDatabase(SecurityPolicy policy)
+    {
+        var path = policy.ResolvePath(policy.StateDatabase);
+        var folder = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder))
+        {
+            return PreflightCheck.Err("database", $"state database folder {folder} does not exist", $"mkdir -m 700 {folder}, or set STATE_DATABASE");
+        }
+        if (!File.Exists(path))
+        {
+            return PreflightCheck.Ok("database", $"state database {path} does not exist yet; the server creates it (mode 0600)");
+        }
+        Span<byte> header = stackalloc byte[16];
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length ||
+                !header.SequenceEqual("SQLite format 3\0"u8))
+            {
+                return PreflightCheck.Err("database", $"state database {path} is not an SQLite database",
+                    "move it away (the server refuses to start on it rather than run without its bans), or set STATE_DATABASE");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return PreflightCheck.Err("database", $"state database {path} cannot be read: {ex.Message}", "fix its owner or mode; the server must read and write it");
+        }
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            return PreflightCheck.Warn("database", $"state database {path} has mode {Secrets.SecretFileCheck.Octal(File.GetUnixFileMode(path))}: others can read the bans and their reasons", $"chmod 600 {path}");
+        }
+        return PreflightCheck.Ok("database", $"state database {path}: SQLite, owner-only");
+    }
+
     /// <summary>The control socket's folder exists, nobody else can write to it, and nothing else holds the socket.</summary>
     public static async Task<PreflightCheck> ControlSocketAsync(SecurityPolicy policy, ServerProbe server, CancellationToken cancellationToken)
     {

@@ -38,6 +38,19 @@ internal static class ListenCheck
                 : null, certain: false, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The dashboard's listener (DASHBOARD_ADDRESS, or --dashboard): the same bind check as /metrics.</summary>
+    public static async Task<PreflightCheck> DashboardAsync(WebListenAddress? dashboard, ServerProbe server, CancellationToken cancellationToken)
+    {
+        if (dashboard is null)
+        {
+            return PreflightCheck.Ok("dashboard", "dashboard off (DASHBOARD_ADDRESS)");
+        }
+        return await CheckAsync("dashboard", "dashboard listener", "DASHBOARD_ADDRESS", dashboard.Address, dashboard.Port, async ct =>
+            await server.StatusAsync(ct).ConfigureAwait(false) is { } status
+                ? string.Create(CultureInfo.InvariantCulture, $"in use while this policy's server (pid {status.Server.ProcessId}) runs, which probably holds it")
+                : null, certain: false, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <param name="heldByServer">For a port in use: a phrase when the running server holds it, or null.</param>
     /// <param name="certain">Whether that phrase is known ([OK]) or only likely ([WARN]).</param>
     private static async Task<PreflightCheck> CheckAsync(string check, string what, string settings, IPAddress address, int port,

@@ -12,6 +12,9 @@ public sealed record PreflightOptions
     /// <summary>The server's <c>--metrics</c> (off, on, ADDRESS:PORT), overriding METRICS_ADDRESS.</summary>
     public string? MetricsAddress { get; init; }
 
+    /// <summary>The server's <c>--dashboard</c> (off, on, ADDRESS:PORT), overriding DASHBOARD_ADDRESS.</summary>
+    public string? DashboardAddress { get; init; }
+
     /// <summary>How long to wait for a running server's answer on the control socket.</summary>
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }

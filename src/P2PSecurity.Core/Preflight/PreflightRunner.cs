@@ -27,7 +27,9 @@ public static class PreflightRunner
         checks.Add(FileChecks.Secret(policy, envPath));
         checks.Add(await ListenCheck.RunAsync(policy, options.Port, server, cancellationToken).ConfigureAwait(false));
         checks.Add(await ListenCheck.MetricsAsync(MetricsAddress(policy, options), server, cancellationToken).ConfigureAwait(false));
+        checks.Add(await ListenCheck.DashboardAsync(DashboardAddress(policy, options), server, cancellationToken).ConfigureAwait(false));
         checks.Add(await FileChecks.ControlSocketAsync(policy, server, cancellationToken).ConfigureAwait(false));
+        checks.Add(FileChecks.StateDatabase(policy));
         checks.Add(FileChecks.LogFile(policy));
         checks.Add(CheckLockdown(envPath, policy));
         return PreflightReport.Of(envPath, checks);
@@ -38,6 +40,12 @@ public static class PreflightRunner
         options.MetricsAddress is { } text && WebListenAddress.TryParse(text, WebListenAddress.MetricsDefault, out var address, out _)
             ? address
             : policy.MetricsAddress;
+
+    /// <summary><c>--dashboard</c> when given, else DASHBOARD_ADDRESS.</summary>
+    private static WebListenAddress? DashboardAddress(SecurityPolicy policy, PreflightOptions options) =>
+        options.DashboardAddress is { } text && WebListenAddress.TryParse(text, WebListenAddress.DashboardDefault, out var address, out _)
+            ? address
+            : policy.DashboardAddress;
 
     /// <summary>The same validation as <c>reload_security check</c> and the server's start: every error, with its line.</summary>
     private static SecurityPolicy? CheckPolicy(string envPath, List<PreflightCheck> checks)

@@ -66,7 +66,7 @@ public static class ServerHost
     /// </summary>
     private static async Task<int> CheckAsync(ServerOptions options)
     {
-        var report = await PreflightRunner.RunAsync(new PreflightOptions { EnvPath = options.EnvFile, Port = options.Port, MetricsAddress = options.MetricsAddress }).ConfigureAwait(false);
+        var report = await PreflightRunner.RunAsync(new PreflightOptions { EnvPath = options.EnvFile, Port = options.Port, MetricsAddress = options.MetricsAddress, DashboardAddress = options.DashboardAddress }).ConfigureAwait(false);
         if (options.Json)
         {
             await Console.Out.WriteLineAsync(report.ToJson()).ConfigureAwait(false);

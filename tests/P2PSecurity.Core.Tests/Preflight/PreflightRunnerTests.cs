@@ -76,6 +76,42 @@ public sealed class PreflightRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_StateDatabaseThatIsNotSqlite_IsAnError()
+    {
+        File.SetUnixFileMode(Write("STATE_DATABASE=state.db\n"), OwnerOnly);
+        File.WriteAllText(_dir.File("state.db"), "not a database at all, just text");
+
+        var check = Single(await RunAsync(), "database");
+
+        Assert.Equal(PreflightStatus.Err, check.Status);
+        Assert.Contains("is not an SQLite database", check.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_StateDatabaseNotCreatedYet_IsOk()
+    {
+        File.SetUnixFileMode(Write("STATE_DATABASE=state.db\n"), OwnerOnly);
+
+        var check = Single(await RunAsync(), "database");
+
+        Assert.Equal(PreflightStatus.Ok, check.Status);
+    }
+
+    [Fact]
+    public async Task Run_DashboardPortTakenByAnotherProcess_IsAnError()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var taken = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+        File.SetUnixFileMode(Write($"DASHBOARD_ADDRESS=127.0.0.1:{taken}\n"), OwnerOnly);
+
+        var check = Single(await RunAsync(), "dashboard");
+
+        Assert.Equal(PreflightStatus.Err, check.Status);
+        Assert.Contains("in use by another process", check.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ControlSocketFolderWritableByOthers_Err()
     {
         var shared = Directory.CreateDirectory(_dir.File("shared")).FullName;
