@@ -28,7 +28,7 @@ public sealed class PreflightTests : IDisposable
         Assert.True(exit == 0, check.Output + check.Errors);
         var lines = check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var checks = lines.Where(l => l.StartsWith('[')).ToList();
-        Assert.Equal(8, checks.Count);
+        Assert.Equal(10, checks.Count); // policy, identity, secret, listen, metrics, dashboard, control socket, database, log, lockdown
         Assert.All(checks, l => Assert.StartsWith("[OK] ", l, StringComparison.Ordinal));
         Assert.Contains(checks, l => l.Contains($"listen 127.0.0.1:{port} can be bound", StringComparison.Ordinal));
         Assert.Contains(checks, l => l.Contains("identity ", StringComparison.Ordinal) && l.Contains("mode 0600", StringComparison.Ordinal));
