@@ -38,8 +38,14 @@ internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider ti
             var (context, child, handler, acceptedAt) = ((IChannelHandlerContext, IChannel, AcceptGateHandler, long))state!;
             // A faulted decision (it should not fault) refuses: default(AcceptResult) is a denial.
             var result = task.IsCompletedSuccessfully ? task.Result : default;
+            if (!result.Allowed || result.Slot is null)
+            {
+                // The child is in no pipeline and on no loop yet: closing it needs no hop back to the accept loop.
+                child.Unsafe.CloseForcibly();
+                return;
+            }
             context.Executor.Execute(() => handler.Finish(context, child, result, acceptedAt));
-        }, (context, child, this, acceptedAt), TaskScheduler.Default);
+        }, (context, child, this, acceptedAt), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void Finish(IChannelHandlerContext context, IChannel child, AcceptResult result, long acceptedAt)
