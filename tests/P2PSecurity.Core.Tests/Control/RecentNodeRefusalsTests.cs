@@ -97,4 +97,76 @@ public sealed class RecentNodeRefusalsTests
 
         Assert.Equal(DenyReason.NodeNotAllowed, decision.Reason);
     }
+
+    [Fact]
+    public void Record_OneAddressMintsManyKeys_DoesNotPushOutANodeFromAnotherAddress()
+    {
+        var recent = new RecentNodeRefusals();
+        var waiting = NewKey();
+        recent.Record(waiting, IPAddress.Parse("127.0.0.7"), DenyReason.NodeNotAllowed, T0);
+
+        for (var i = 0; i < 1000; i++)
+        {
+            recent.Record(NewKey(), IPAddress.Parse("127.0.0.66"), DenyReason.NodeNotAllowed, T0.AddSeconds(1 + i));
+        }
+
+        var entries = recent.Snapshot(SecurityPolicy.Defaults);
+        Assert.Contains(entries, e => e.NodeKey == waiting.ToString());
+        Assert.Equal(RecentNodeRefusals.DefaultPerPrefix, entries.Count(e => e.Address == "127.0.0.66"));
+        Assert.Equal(T0.AddSeconds(1000), entries.First(e => e.Address == "127.0.0.66").LastSeen); // it keeps its newest
+    }
+
+    [Fact]
+    public void Record_ManyAddressesOfOneSlash64_ShareOnePrefixAllowance()
+    {
+        var recent = new RecentNodeRefusals();
+        var waiting = NewKey();
+        recent.Record(waiting, IPAddress.Parse("2001:db8:9::1"), DenyReason.NodeNotAllowed, T0);
+
+        for (var i = 0; i < 500; i++)
+        {
+            recent.Record(NewKey(), IPAddress.Parse($"2001:db8:1:2::{i + 1:x}"), DenyReason.NodeNotAllowed, T0.AddSeconds(1 + i));
+        }
+
+        var entries = recent.Snapshot(SecurityPolicy.Defaults);
+        Assert.Contains(entries, e => e.NodeKey == waiting.ToString());
+        Assert.Equal(RecentNodeRefusals.DefaultPerPrefix, entries.Count(e => e.Address.StartsWith("2001:db8:1:2:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Record_FullFromManyAddresses_ForgetsFromTheBusiestAddressFirst()
+    {
+        var recent = new RecentNodeRefusals(capacity: 4, perPrefix: 3);
+        var alone = NewKey();
+        recent.Record(alone, IPAddress.Parse("10.0.0.1"), DenyReason.NodeNotAllowed, T0);
+        for (var i = 0; i < 3; i++)
+        {
+            recent.Record(NewKey(), IPAddress.Parse("10.0.0.2"), DenyReason.NodeNotAllowed, T0.AddSeconds(1 + i));
+        }
+
+        recent.Record(NewKey(), IPAddress.Parse("10.0.0.3"), DenyReason.NodeNotAllowed, T0.AddSeconds(10));
+
+        var entries = recent.Snapshot(SecurityPolicy.Defaults);
+        Assert.Equal(4, entries.Count);
+        Assert.Contains(entries, e => e.NodeKey == alone.ToString());
+        Assert.Equal(2, entries.Count(e => e.Address == "10.0.0.2"));
+    }
+
+    [Fact]
+    public void Attach_ManagerWithIpv6LimitPrefix_GroupsByThatPrefix()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File(".env"), $"ALLOWED_NODE_KEYS={NewKey()}\nIPV6_LIMIT_PREFIX=128\nCONNECTION_RATE_LIMIT=1000\n");
+        using var manager = SecurityManager.Create(dir.File(".env"));
+        var recent = new RecentNodeRefusals(perPrefix: 1);
+        recent.Attach(manager);
+
+        foreach (var address in new[] { "2001:db8:1:2::1", "2001:db8:1:2::2" })
+        {
+            var slot = manager.OnNewConnection(IPAddress.Parse(address)).Slot!;
+            manager.EvaluateNode(slot, NewKey(), networkKeyProven: true);
+        }
+
+        Assert.Equal(2, recent.Snapshot(manager.Policy).Count); // per address at /128: each keeps its one entry
+    }
 }
