@@ -19,7 +19,7 @@ public sealed class PreflightToolTests
             probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             port = ((IPEndPoint)probe.LocalEndPoint!).Port;
         }
-        using var folder = new TempFolder($"LISTEN_ADDRESS=127.0.0.1\nDEFAULT_P2P_PORT={port}\n");
+        using var folder = new TempFolder($"LISTEN_ADDRESS=127.0.0.1\nDEFAULT_P2P_PORT={port}\nDASHBOARD_ADDRESS=off\n");
         File.SetUnixFileMode(folder.EnvPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         NodeIdentity.CreateFile(folder.File("node_identity.pem")).Dispose();
         var before = await ToolProcess.RunAsync("reload_security", folder.Path, "preflight");

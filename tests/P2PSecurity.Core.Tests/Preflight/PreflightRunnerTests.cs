@@ -105,7 +105,7 @@ public sealed class PreflightRunnerTests : IDisposable
         var taken = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
         File.SetUnixFileMode(Write($"DASHBOARD_ADDRESS=127.0.0.1:{taken}\n"), OwnerOnly);
 
-        var check = Single(await RunAsync(), "dashboard");
+        var check = Single(await RunAsync(dashboard: null), "dashboard");
 
         Assert.Equal(PreflightStatus.Err, check.Status);
         Assert.Contains("in use by another process", check.Message, StringComparison.Ordinal);
@@ -250,8 +250,11 @@ public sealed class PreflightRunnerTests : IDisposable
 
     private string Write(string text) => _dir.Write(".env", text);
 
-    private Task<PreflightReport> RunAsync(int? port = 0) =>
-        PreflightRunner.RunAsync(new PreflightOptions { EnvPath = _dir.File(".env"), Port = port, ServerTimeout = TimeSpan.FromSeconds(2) }, TestContext.Current.CancellationToken);
+    /// <param name="dashboard">As <c>--dashboard</c>: off by default, so that a dashboard running on this machine's
+    /// default port (127.0.0.1:9829) does not decide tests about other checks; null uses the file's setting.</param>
+    private Task<PreflightReport> RunAsync(int? port = 0, string? dashboard = "off") =>
+        PreflightRunner.RunAsync(new PreflightOptions { EnvPath = _dir.File(".env"), Port = port, DashboardAddress = dashboard, ServerTimeout = TimeSpan.FromSeconds(2) },
+            TestContext.Current.CancellationToken);
 
     private static PreflightCheck Single(PreflightReport report, string check) => Assert.Single(report.Checks, c => c.Check == check);
 
