@@ -90,20 +90,7 @@ public sealed class BanRangeIndex
     /// <summary>The latest expiry (Unix ms) of the bans covering the address, or 0 when none covers it.</summary>
     public long ExpiryOf(UInt128 key)
     {
-        var lo = 0;
-        var hi = _firsts.Length - 1;
-        while (lo <= hi)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            if (_firsts[mid] <= key)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
+        var hi = P2PSecurity.Core.Policy.RangeSearch.LastAtOrBelow(_firsts, key);
         return hi >= 0 && key <= _lasts[hi] ? _expires[hi] : 0;
     }
 

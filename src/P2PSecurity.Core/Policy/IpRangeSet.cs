@@ -51,21 +51,7 @@ public sealed class IpRangeSet
     /// <summary>True when the address key is in a range of the set.</summary>
     public bool Contains(UInt128 key)
     {
-        var lo = 0;
-        var hi = _firsts.Length - 1;
-        // Find the last range whose first address is <= key.
-        while (lo <= hi)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            if (_firsts[mid] <= key)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
+        var hi = RangeSearch.LastAtOrBelow(_firsts, key);
         return hi >= 0 && key <= _lasts[hi];
     }
 }
