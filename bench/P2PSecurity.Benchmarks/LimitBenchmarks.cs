@@ -29,6 +29,8 @@ public class LimitBenchmarks
     private IPAddress _anyone = null!;
     private IPAddress _neighbour = null!;
     private IPAddress _busyNewcomer = null!;
+    private IPAddress[] _clients = null!;
+    private int _next;
     private readonly Queue<ConnectionSlot> _busyPending = new(BusyPrefixPending + 1);
 
     [GlobalSetup]
@@ -38,6 +40,7 @@ public class LimitBenchmarks
         _blocked = PolicyFiles.BlockedAddress;
         _blockList = new BenchPolicy(PolicyFiles.Text(keys: true, blocked: true));
         AcceptBenchmarks.Check(_blockList.Manager.EvaluateAccept(_blocked).Decision.Reason == DenyReason.IpBlocked, "blocked address admitted");
+        _clients = PolicyFiles.Clients(1024);
 
         // MAX_CONNECTIONS=1, taken by one connection that stays: every other address is refused with reason 6.
         _full = new BenchPolicy(PolicyFiles.Text(keys: true, blocked: true, extra: "MAX_CONNECTIONS=1\nMAX_PENDING_HANDSHAKES=1\n"));
@@ -113,6 +116,9 @@ public class LimitBenchmarks
 
     [Benchmark(Description = "refuse: IPv6 address, its /64 at CONNECTION_RATE_LIMIT (3)")]
     public DenyReason RefusePrefixAtRate() => _prefixRate.Manager.EvaluateAccept(_neighbour).Decision.Reason;
+
+    [Benchmark(Description = "admit + release, under every limit (for comparison)")]
+    public void AdmitAndRelease() => _blockList.Manager.EvaluateAccept(_clients[_next++ & 1023]).Slot!.Release();
 
     [Benchmark(Description = "admit at MAX_PENDING_HANDSHAKES, evicting the busiest /64's oldest (7), + release")]
     public void AdmitEvictingTheBusiestPrefix()
