@@ -84,6 +84,8 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
         });
         builder.Services.AddSingleton(ops);
         builder.Services.AddSingleton(token);
+        var access = outer.GetRequiredService<DashboardAccess>();
+        builder.Services.AddSingleton(access);
         builder.Services.AddSingleton(outer.GetRequiredService<SecurityEventFeed>());
         builder.Services.AddSingleton(outer.GetRequiredService<TimeProvider>());
         // Keys in memory: a restart logs everyone out, and no key file is left in the home folder.
@@ -131,6 +133,7 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
         DashboardApi.Map(app);
         _app = app;
         Url = await WebListenerBinding.StartAsync(app, PolicyKeys.DashboardAddress, address.ToString(), cancellationToken).ConfigureAwait(false);
+        access.BaseUrl = Url;
         WebLog.DashboardListening(logger, Url.ToString(), tls);
     }
 
