@@ -83,6 +83,7 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
             });
         });
         builder.Services.AddSingleton(ops);
+        builder.Services.AddSingleton(new PolicyFileOperations(manager, _control));
         builder.Services.AddSingleton(token);
         var access = outer.GetRequiredService<DashboardAccess>();
         builder.Services.AddSingleton(access);
@@ -130,6 +131,8 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
         DashboardAssets.Map(app);
         DashboardLogin.Map(app);
         DashboardPages.Map(app);
+        PolicyPages.Map(app);
+        BansPage.Map(app);
         DashboardApi.Map(app);
         _app = app;
         Url = await WebListenerBinding.StartAsync(app, PolicyKeys.DashboardAddress, address.ToString(), cancellationToken).ConfigureAwait(false);
