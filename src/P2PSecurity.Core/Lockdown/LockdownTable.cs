@@ -98,7 +98,9 @@ public static class LockdownTable
                 DataSource = path,
                 Mode = SqliteOpenMode.ReadOnly,
                 Pooling = false,
-                DefaultTimeout = 2,
+                // A running server holds the database locked for good: waiting long would not help, asking it does
+                // (0 would mean wait forever).
+                DefaultTimeout = 1,
             }.ToString());
             connection.Open();
             using (var cmd = connection.CreateCommand())
