@@ -66,8 +66,11 @@ public sealed partial class SecurityManager : IDisposable
     /// throws <see cref="PolicyLoadException"/> listing every error, because a server must not start on a policy
     /// it cannot read (an empty block list would fail open). Secret files the policy names are read and watched
     /// too, and the systemd credential in <paramref name="context"/> (default: this process's <c>$CREDENTIALS_DIRECTORY</c>).
+    /// The operator's lockdown is kept by <paramref name="lockdownStore"/>, given the policy loaded (the server's:
+    /// the state database); without one, in a file beside the policy.
     /// </summary>
-    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null)
+    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null,
+        Func<SecurityPolicy, ILockdownStore>? lockdownStore = null)
     {
         logger ??= NullLogger.Instance;
         time ??= TimeProvider.System;
@@ -100,7 +103,7 @@ public sealed partial class SecurityManager : IDisposable
             secretFiles = result.SecretFiles;
         }
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
-        var lockdown = LockdownSwitch.Open(LockdownStore.PathFor(fullPath), time, logger);
+        var lockdown = LockdownSwitch.Open(lockdownStore?.Invoke(policy) ?? new LockdownFileStore(LockdownStore.PathFor(fullPath)), time, logger);
         lockdown.ObservePolicy(policy.Lockdown, first.At);
         var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown)
         {
