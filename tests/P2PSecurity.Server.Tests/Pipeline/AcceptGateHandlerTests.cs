@@ -1,7 +1,7 @@
 using System.Net;
+using System.Text;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Embedded;
-using Microsoft.Extensions.Logging.Abstractions;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Pipeline;
 using P2PSecurity.Server.Tests.Infrastructure;
@@ -9,57 +9,173 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>
-/// The accept gate on the server channel, fed child channels with synthetic peer addresses: a whole /64 of IPv6
-/// peers, which loopback cannot give (real traffic in Ipv6LoopbackLimitTests stays on ::1).
+/// The accept gate on an embedded server channel, with accepted children that carry real addresses, against a real
+/// policy file of 100,000 blocked addresses: what it decides while that file is being reloaded.
 /// </summary>
+[Trait("Tier", "Pipeline")]
 public sealed class AcceptGateHandlerTests : IDisposable
 {
+    private const string Blocked = "127.0.0.99";
     private readonly PolicyFolder _folder = new();
 
     [Fact]
-    public async Task ChannelRead_ManyAddressesOfOneSlash64_PassesMaxConnectionsPerIpAndClosesTheRest()
+    public async Task Accept_BlockedAddressWhileA100000EntryReloadRuns_IsRefusedWithoutWaitingForIt()
     {
-        _folder.WriteEnv("MAX_CONNECTIONS_PER_IP=3\nCONNECTION_RATE_LIMIT=100000/min\nIPV6_LIMIT_PREFIX=64\n");
-        using var manager = SecurityManager.Create(_folder.EnvPath, NullLogger.Instance, TimeProvider.System);
+        using var manager = Start(LargePolicy(extra: ""));
         var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
-        var children = Enumerable.Range(1, 1000).Select(i => new PeerChannel($"2001:db8:1:2:{i:x}:{i * 7:x}::{i:x}")).ToList();
+        _folder.ReplaceEnv(LargePolicy(extra: "127.0.0.98"));
+
+        var first = new AcceptedChild("127.0.0.5");
+        server.WriteInbound(first); // finds the change: the reload starts on a worker
+        var blocked = new AcceptedChild(Blocked);
+        server.WriteInbound(blocked);
+
+        // Refused on the policy in force at once, while the reload of the new file had not finished (an inline
+        // reload would have put revision 2 in force inside the first WriteInbound).
+        Assert.False(blocked.Active);
+        Assert.Equal(1, manager.Policy.Revision);
+        Assert.Equal(1, manager.RefusalCounts.GetValueOrDefault(DenyReason.IpBlocked));
+        Assert.True(first.Active);
+        Assert.Null(server.ReadInbound<IChannel>());
+
+        await Wait.UntilAsync(() => !manager.BackgroundReloadRunning, "the reload to finish");
+        server.RunPendingTasks();
+        Assert.Same(first, server.ReadInbound<IChannel>());
+        Assert.Equal(2, manager.Policy.Revision);
+        Assert.NotNull(first.GetAttribute(ChannelAttributes.Slot).Get());
+        server.FinishAndReleaseAll();
+    }
+
+    [Fact]
+    public async Task Accept_ConnectionThatFindsTheEdit_IsDecidedOnTheNewPolicy()
+    {
+        using var manager = Start(LargePolicy(extra: ""));
+        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
+        _folder.ReplaceEnv(LargePolicy(extra: "127.0.0.5"));
+
+        var now = new AcceptedChild("127.0.0.5");
+        server.WriteInbound(now);
+        var during = new AcceptedChild("127.0.0.5"); // admitted by the old policy: waits for the new one
+        server.WriteInbound(during);
+
+        await Wait.UntilAsync(() => !manager.BackgroundReloadRunning, "the reload to finish");
+        server.RunPendingTasks();
+        Assert.False(now.Active);
+        Assert.False(during.Active);
+        Assert.Null(server.ReadInbound<IChannel>());
+        Assert.Empty(manager.LiveConnections);
+        server.FinishAndReleaseAll();
+    }
+
+    [Fact]
+    public async Task Accept_ConnectionsFromOneAddressDuringAReload_AreDecidedInArrivalOrder()
+    {
+        // The cause of the flaky end-to-end rate test behind the revert in 72da921: connections that waited for a
+        // reload were decided on thread-pool threads in any order, so a later one could take an earlier one's token.
+        using var manager = Start(LargePolicy(extra: "", rate: "10/min"));
+        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
+        _folder.ReplaceEnv(LargePolicy(extra: "127.0.0.98", rate: "10/min"));
+
+        var children = Enumerable.Range(0, 20).Select(_ => new AcceptedChild("127.0.0.5")).ToList();
+        foreach (var child in children)
+        {
+            server.WriteInbound(child);
+        }
+
+        // Every decision hands its child back to the channel's loop before the reload counts as over; the embedded
+        // loop is not thread-safe, so it is run only after that.
+        await Wait.UntilAsync(() => !manager.BackgroundReloadRunning, "the reload and its waiting connections");
+        server.RunPendingTasks();
+        Assert.All(children.Take(10), c => Assert.True(c.Active));
+        Assert.All(children.Skip(10), c => Assert.False(c.Active));
+        var forwarded = new List<IChannel>();
+        while (server.ReadInbound<IChannel>() is { } next)
+        {
+            forwarded.Add(next);
+        }
+        // Embedded channels all compare equal (one id); compare references.
+        Assert.Equal(10, forwarded.Count);
+        Assert.All(children.Take(10), c => Assert.Contains(forwarded, f => ReferenceEquals(f, c)));
+        Assert.Equal(10, manager.RefusalCounts.GetValueOrDefault(DenyReason.ConnectionRateExceeded));
+        server.FinishAndReleaseAll();
+    }
+
+    [Fact]
+    public async Task Accept_ManyAddressesOfOneSlash64_PassesMaxConnectionsPerIpAndClosesTheRest()
+    {
+        // Synthetic IPv6 peers of one /64, which loopback cannot give (real traffic: Ipv6LoopbackLimitTests on ::1).
+        using var manager = Start("MAX_CONNECTIONS_PER_IP=3\nCONNECTION_RATE_LIMIT=100000/min\nIPV6_LIMIT_PREFIX=64\n");
+        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
+        var children = Enumerable.Range(1, 1000).Select(i => new AcceptedChild($"2001:db8:1:2:{i:x}:{i * 7:x}::{i:x}")).ToList();
 
         foreach (var child in children)
         {
             server.WriteInbound(child);
         }
-        var passed = Drain(server);
+        var passed = await ForwardedAsync(server, manager);
 
-        Assert.Equal(children.Take(3), passed);
+        Assert.Equal(3, passed.Count);
+        Assert.All(children.Take(3), c => Assert.Contains(passed, p => ReferenceEquals(p, c)));
         Assert.All(children.Take(3), c => Assert.True(c.Open));
         Assert.All(children.Skip(3), c => Assert.False(c.Open)); // closed by the gate: no pipeline, no TLS
-        Assert.Equal(997, manager.RefusalCounts[DenyReason.TooManyConnectionsFromIp]);
+        Assert.Equal(997, manager.RefusalCounts.GetValueOrDefault(DenyReason.TooManyConnectionsFromIp));
         // Another /64 is another peer; and a close of one of the /64's connections gives its slot back.
-        var neighbourPrefix = new PeerChannel("2001:db8:1:3::1");
+        var neighbourPrefix = new AcceptedChild("2001:db8:1:3::1");
         server.WriteInbound(neighbourPrefix);
         await children[0].CloseAsync();
-        var again = new PeerChannel("2001:db8:1:2:ffff::1");
+        var again = new AcceptedChild("2001:db8:1:2:ffff::1");
         server.WriteInbound(again);
-        Assert.Equal([neighbourPrefix, again], Drain(server));
+        var later = await ForwardedAsync(server, manager);
+        Assert.Equal(2, later.Count);
+        Assert.Same(neighbourPrefix, later[0]);
+        Assert.Same(again, later[1]);
         server.FinishAndReleaseAll();
     }
 
-    private static List<IChannel> Drain(EmbeddedChannel server)
+    /// <summary>
+    /// The children the gate passed on, once every decision is done: a connection that finds the file still settling
+    /// after the start waits for a reload on a worker and is finished back on the channel's loop.
+    /// </summary>
+    private static async Task<List<IChannel>> ForwardedAsync(EmbeddedChannel server, SecurityManager manager)
     {
-        var passed = new List<IChannel>();
-        while (server.ReadInbound<IChannel>() is { } child)
+        await Wait.UntilAsync(() => !manager.BackgroundReloadRunning, "the decisions waiting for a reload");
+        server.RunPendingTasks();
+        var forwarded = new List<IChannel>();
+        while (server.ReadInbound<IChannel>() is { } next)
         {
-            passed.Add(child);
+            forwarded.Add(next);
         }
-        return passed;
+        return forwarded;
+    }
+
+    private SecurityManager Start(string policy)
+    {
+        _folder.WriteEnv(policy);
+        var manager = SecurityManager.Create(_folder.EnvPath);
+        return manager;
+    }
+
+    /// <summary>100,000 blocked addresses in 10.0.0.0/8, the blocked test address, and <paramref name="extra"/>.</summary>
+    private static string LargePolicy(string extra, string rate = "1000/s")
+    {
+        var text = new StringBuilder("BLOCKED_IP_ADDRESSES=\"").Append(Blocked).Append('\n');
+        if (extra.Length > 0)
+        {
+            text.Append(extra).Append('\n');
+        }
+        for (var i = 0; i < 100_000; i++)
+        {
+            text.Append("10.").Append(i >> 16).Append('.').Append((i >> 8) & 255).Append('.').Append(i & 255).Append('\n');
+        }
+        return text.Append("\"\nMAX_CONNECTIONS_PER_IP=100\nCONNECTION_RATE_LIMIT=").Append(rate).Append('\n').ToString();
     }
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>A child channel as the server channel hands it to the gate, with the peer address a real accept would give.</summary>
-    private sealed class PeerChannel(string address) : EmbeddedChannel
+    /// <summary>A child as the listener hands it to the gate: not yet in a pipeline, with the peer's address.</summary>
+    private sealed class AcceptedChild(string address) : EmbeddedChannel
     {
-        private readonly IPEndPoint _remote = new(IPAddress.Parse(address), 40_000);
+        private readonly IPEndPoint _remote = new(IPAddress.Parse(address), 40000);
 
         protected override EndPoint RemoteAddressInternal => _remote;
     }
