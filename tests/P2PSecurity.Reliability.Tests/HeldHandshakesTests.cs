@@ -22,6 +22,9 @@ public sealed class HeldHandshakesTests
         HarnessAssert.Figure(report, "ipv4_left_open", 0);
         HarnessAssert.Figure(report, "ipv6_left_open", 0);
         HarnessAssert.AtLeast(report, "server_refusals", 1); // pending_handshake_evicted: the cap was reached and evicted
-        Assert.InRange(report["ipv6_held_peak"].Value, 1, 3); // MAX_CONNECTIONS_PER_IP for the /64 of ::1
+        // The server was seen holding the attackers' handshakes (the kernel-table sampler works), and ::1's /64 never
+        // more than MAX_CONNECTIONS_PER_IP; against a cap this low it is the busiest group and often holds none at all.
+        HarnessAssert.AtLeast(report, "ipv4_held_peak", 1);
+        Assert.InRange(report["ipv6_held_peak"].Value, 0, 3);
     }
 }

@@ -117,7 +117,7 @@ public static class HeldHandshakesHarness
                 .Info("ipv6_handshakes", v6Tally.Connects, v6Tally.ToString())
                 .Zero("ipv6_left_open", v6Tally.LeftOpen)
                 .Target("ipv6_held_peak", v6Peak, $"{v6Peak:N0} connections from ::1 ({options.Ipv6Flows:N0} flows) held by the server at once",
-                    $"<= MAX_CONNECTIONS_PER_IP ({perPrefix}) for the /64, and at least 1", v6Peak >= 1 && v6Peak <= perPrefix);
+                    $"<= MAX_CONNECTIONS_PER_IP ({perPrefix}) for the /64", v6Peak <= perPrefix);
         }
         // First attempts not welcomed, per 10 s of the flood: whether they cluster where the attackers still have their
         // CONNECTION_RATE_LIMIT burst (the first seconds) or go on for as long as the handshakes are held.
