@@ -74,7 +74,10 @@ internal static class DashboardAssets
             var e = JSON.parse(m.data);
             row([e.id, new Date(e.at).toLocaleTimeString(), e.event, e.remote, e.node, e.reason, e.message]);
           });
-          source.addEventListener('gap', function (m) { row(['', '', 'gap', '', '', '', JSON.parse(m.data).missed + ' events were missed while disconnected'], 'gap'); });
+          source.addEventListener('gap', function (m) {
+            var missed = JSON.parse(m.data).missed;
+            row(['', '', 'gap', '', '', '', missed < 0 ? 'the server restarted: events from before the restart are gone' : missed + ' events were missed while disconnected'], 'gap');
+          });
           source.addEventListener('dropped', function (m) { row(['', '', 'dropped', '', '', '', JSON.parse(m.data).dropped + ' events dropped: this browser was too slow'], 'gap'); });
           source.onerror = function () { state.textContent = 'reconnecting…'; };
         })();
