@@ -16,7 +16,8 @@ namespace P2PSecurity.Server.Dashboard;
 /// </summary>
 internal sealed class DashboardOperations
 {
-    private static readonly ConditionalWeakTable<SecurityPolicy, Sorted> SortedByPolicy = [];
+    // Lazy: the sort started when a policy comes into force and a page asked for at the same moment share one run.
+    private static readonly ConditionalWeakTable<SecurityPolicy, Lazy<Sorted>> SortedByPolicy = [];
     private readonly Lock _ignoredGate = new();
     private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
     private readonly SecurityManager manager;
@@ -33,7 +34,8 @@ internal sealed class DashboardOperations
         manager.PolicyChanged += (_, _) => Task.Run(() => SortedOf(manager.Policy));
     }
 
-    private Sorted SortedOf(SecurityPolicy policy) => SortedByPolicy.GetValue(policy, p => new Sorted(p, manager.PolicyPath));
+    private Sorted SortedOf(SecurityPolicy policy) =>
+        SortedByPolicy.GetValue(policy, p => new Lazy<Sorted>(() => new Sorted(p, manager.PolicyPath), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     public SecurityManager Manager => manager;
 
@@ -141,12 +143,21 @@ internal sealed class DashboardOperations
             // faster than a case-blind one over 100,000 keys); labels are few, so they are searched once, not per key.
             var q = query.Trim();
             var lower = q.ToLowerInvariant();
-            var labelled = sorted.Labels.Where(l => l.Value.Contains(q, StringComparison.OrdinalIgnoreCase)).Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
-            matching = keys.Where(k => k.Contains(lower, StringComparison.Ordinal) || (labelled.Count > 0 && labelled.Contains(k)));
+            var hits = keys.Where(k => k.Contains(lower, StringComparison.Ordinal)).ToList();
+            var labelled = sorted.Labels
+                .Where(l => l.Value.Contains(q, StringComparison.OrdinalIgnoreCase) && !l.Key.Contains(lower, StringComparison.Ordinal) &&
+                            Array.BinarySearch(keys, l.Key, StringComparer.Ordinal) >= 0)
+                .Select(l => l.Key).ToList();
+            if (labelled.Count > 0)
+            {
+                hits.AddRange(labelled);
+                hits.Sort(StringComparer.Ordinal);
+            }
+            matching = hits;
         }
-        var filtered = matching as string[] ?? [.. matching];
+        var filtered = matching as IReadOnlyList<string> ?? [.. matching];
         size = Math.Clamp(size, 1, 1000);
-        var pages = Math.Max(1, (filtered.Length + size - 1) / size);
+        var pages = Math.Max(1, (filtered.Count + size - 1) / size);
         page = Math.Clamp(page, 1, pages);
         var sessions = server.Sessions.Where(s => s.NodeKey is not null).ToLookup(s => s.NodeKey!.Value.ToString(), StringComparer.Ordinal);
         var items = filtered.Skip((page - 1) * size).Take(size).Select(k => new NodeRow
@@ -155,7 +166,7 @@ internal sealed class DashboardOperations
             Label = sorted.Labels.GetValueOrDefault(k),
             Connected = [.. sessions[k].Select(s => new ConnectedRow { Address = s.RemoteEndPoint?.ToString() ?? "", Since = s.Since, Outbound = s.Outbound })],
         }).ToList();
-        return new NodePage { Revision = policy.Revision, Total = filtered.Length, Page = page, Size = size, Pages = pages, Items = items };
+        return new NodePage { Revision = policy.Revision, Total = filtered.Count, Page = page, Size = size, Pages = pages, Items = items };
     }
 
     /// <summary>Welcomed sessions whose key is in no list (open mode), so a connected node can be blocked from the page.</summary>
