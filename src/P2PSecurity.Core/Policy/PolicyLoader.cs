@@ -93,6 +93,11 @@ public static class PolicyLoader
             StateDatabase = reader.Path(PolicyKeys.StateDatabase, defaults.StateDatabase),
             AutoBan = reader.AutoBan(defaults.AutoBan),
         };
+        policy = policy with
+        {
+            Fleet = Fleet.FleetSettingsReader.Read(values, diagnostics, sourcePath, context ?? PolicyLoadContext.FromEnvironment(),
+                reader.NodeKeys(PolicyKeys.FleetOperatorKeys), policy.NodeIdentityFile),
+        };
 
         foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {
