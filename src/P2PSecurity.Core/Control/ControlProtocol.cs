@@ -48,7 +48,10 @@ public static class ControlProtocol
         /// <summary>The active bans.</summary>
         public const string Bans = "bans";
 
-        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans];
+        /// <summary>The fleet (FLEET_REDIS): <c>action</c> status, compact, or a decision to sign and publish (<c>target</c>, <c>duration</c> for a ban).</summary>
+        public const string Fleet = "fleet";
+
+        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans, Fleet];
     }
 
     /// <summary>Error codes of a response with <c>ok: false</c>.</summary>
@@ -68,5 +71,8 @@ public static class ControlProtocol
 
         /// <summary>MAX_BANS bans are held and all are operator bans.</summary>
         public const string BanTableFull = "ban_table_full";
+
+        /// <summary>A fleet request to a node in no fleet, or a publish the hub did not take (unreachable, no operator key).</summary>
+        public const string FleetUnavailable = "fleet_unavailable";
     }
 }

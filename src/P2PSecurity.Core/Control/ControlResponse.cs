@@ -30,6 +30,9 @@ public sealed class ControlResponse
 
     public BansInfo? Bans { get; set; }
 
+    /// <summary>fleet: the fleet's state, and what a publish or a compaction did.</summary>
+    public FleetInfo? Fleet { get; set; }
+
     public static ControlResponse Failure(string? type, string code, string message) =>
         new() { Ok = false, Type = type, Error = new ControlError { Code = code, Message = message } };
 }

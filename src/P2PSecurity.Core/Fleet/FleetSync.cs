@@ -62,6 +62,14 @@ public sealed partial class FleetSync : IDisposable
 
     public IFleetHub Hub => _hub;
 
+    public FleetSigning Signing => _signing;
+
+    /// <summary>The hub as shown in status and logs (no password).</summary>
+    public string HubDisplay { get; init; } = "hub";
+
+    /// <summary>FLEET_OPERATOR_IDENTITY, the identity this node's tools sign decisions with; null when the file is missing.</summary>
+    public Identity.NodeIdentity? OperatorIdentity { get; init; }
+
     /// <summary>Set by the security manager: closes the live sessions the new view refuses; returns how many.</summary>
     public Func<FleetView, int>? Enforce { get; set; }
 

@@ -25,6 +25,14 @@ public sealed partial class SecurityManager
     {
         fleet.Enforce = EvictFleetRefused;
         Volatile.Write(ref _fleet, fleet);
+        // The same figures as reload_security status shows, on the manager's meter (METRICS_ADDRESS).
+        var meter = Metrics.Meter;
+        meter.CreateObservableGauge("p2psecurity.fleet.connected", () => fleet.Connected ? 1 : 0, description: "1 while the fleet follower holds a connection to FLEET_REDIS.");
+        meter.CreateObservableGauge("p2psecurity.fleet.lag", () => fleet.LagSeconds, "s", "Seconds since this node last had every fleet decision the hub had (0 while following).");
+        meter.CreateObservableGauge("p2psecurity.fleet.decisions", () => fleet.Current.Count, description: "Fleet decisions in force.");
+        meter.CreateObservableGauge("p2psecurity.fleet.last_applied_timestamp", () => fleet.LastApplied.Ms / 1000.0, "s", "The time part of the last applied stream id (Unix time).");
+        meter.CreateObservableCounter("p2psecurity.fleet.applied", () => fleet.Applied, description: "Fleet decisions applied since start.");
+        meter.CreateObservableCounter("p2psecurity.fleet.signatures_rejected", () => fleet.Rejected, description: "Fleet entries and snapshots ignored: forged, tampered, replayed or unreadable.");
     }
 
     private long FleetNowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();

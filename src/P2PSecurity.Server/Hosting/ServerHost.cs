@@ -11,6 +11,8 @@ using P2PSecurity.Core.Preflight;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Pipeline;
 using P2PSecurity.Server.Control;
+using P2PSecurity.Server.Fleet;
+using P2PSecurity.Core.Fleet;
 using P2PSecurity.Server.Status;
 using P2PSecurity.Server.Storage;
 using P2PSecurity.Server.Transport;
@@ -117,9 +119,10 @@ public static class ServerHost
             serilog.Dispose();
             throw new StartupException(ex.Message, ex);
         }
+        SqliteBanStore store;
         try
         {
-            OpenBans(manager, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+            store = OpenBans(manager, loggerFactory.CreateLogger(SecurityLog.CategoryName));
         }
         catch (BanStoreException ex)
         {
@@ -139,6 +142,18 @@ public static class ServerHost
             serilog.Dispose();
             throw new StartupException("NODE_IDENTITY_FILE " + ex.Message, ex);
         }
+        RedisFleetHub? fleetHub;
+        try
+        {
+            fleetHub = OpenFleet(manager, store, identity, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+        }
+        catch (Exception ex) when (ex is BanStoreException or NodeIdentityException)
+        {
+            manager.Bans?.Dispose();
+            manager.Dispose();
+            serilog.Dispose();
+            throw new StartupException(ex.Message, ex);
+        }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -155,6 +170,10 @@ public static class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = NodeServer.ShutdownBound + TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton(feed);
         AddNodeServer(builder.Services, options, manager, identity);
+        if (fleetHub is not null)
+        {
+            builder.Services.AddHostedService(sp => new FleetService(manager.Fleet!, fleetHub, loggerFactory.CreateLogger(SecurityLog.CategoryName)));
+        }
         return builder;
     }
 
@@ -187,19 +206,52 @@ public static class ServerHost
     /// Opens the state database (STATE_DATABASE) and attaches its bans to the gates before any socket opens. A
     /// database that cannot be read stops the start: running without the bans it holds would fail open.
     /// </summary>
-    private static void OpenBans(SecurityManager manager, Microsoft.Extensions.Logging.ILogger logger)
+    private static SqliteBanStore OpenBans(SecurityManager manager, Microsoft.Extensions.Logging.ILogger logger)
     {
         var policy = manager.Policy;
         var store = SqliteBanStore.Open(policy.ResolvePath(policy.StateDatabase));
         try
         {
             manager.AttachBans(BanList.Open(store, () => manager.Policy.AutoBan, logger));
+            return store;
         }
         catch
         {
             store.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// FLEET_REDIS: loads the last applied fleet state from the state database and attaches it to the gates before any
+    /// socket opens, so it is enforced from the first connection, with Redis reachable or not. The follower starts
+    /// with the host. Null when the node is in no fleet.
+    /// </summary>
+    private static RedisFleetHub? OpenFleet(SecurityManager manager, SqliteBanStore store, NodeIdentity identity, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var policy = manager.Policy;
+        if (policy.Fleet is not { } settings)
+        {
+            return null;
+        }
+        var operatorPath = policy.ResolvePath(settings.OperatorIdentityFile);
+        NodeIdentity? signer = null;
+        if (identity.Path is { } own && Path.GetFullPath(own) == operatorPath)
+        {
+            signer = identity;
+        }
+        else if (File.Exists(operatorPath))
+        {
+            signer = NodeIdentity.Load(operatorPath);
+        }
+        var hub = new RedisFleetHub(settings);
+        var sync = new FleetSync(new FleetSigning(settings.Name, settings.OperatorKeys), store.Fleet(settings.Name), hub, logger)
+        {
+            HubDisplay = settings.Display,
+            OperatorIdentity = signer,
+        };
+        manager.AttachFleet(sync);
+        return hub;
     }
 
     /// <summary>Checks the policy file before anything else starts, to learn where to log and to refuse a bad file.</summary>

@@ -14,6 +14,10 @@ public sealed class SqliteBanStore : IBanStore
 {
     private readonly SqliteConnection _connection;
 
+    // The fleet store shares this connection (the file is held with an exclusive lock, so a second connection
+    // would wait on it); one connection is not thread-safe, so every use takes this gate.
+    private readonly Lock _gate = new();
+
     private SqliteBanStore(string path, SqliteConnection connection)
     {
         Path = path;
@@ -105,6 +109,14 @@ public sealed class SqliteBanStore : IBanStore
 
     public BanStoreContents Load()
     {
+        lock (_gate)
+        {
+            return LoadLocked();
+        }
+    }
+
+    private BanStoreContents LoadLocked()
+    {
         try
         {
             var bans = new List<Ban>();
@@ -150,6 +162,14 @@ public sealed class SqliteBanStore : IBanStore
     }
 
     public void Apply(BanStoreChanges changes)
+    {
+        lock (_gate)
+        {
+            ApplyLocked(changes);
+        }
+    }
+
+    private void ApplyLocked(BanStoreChanges changes)
     {
         try
         {
@@ -244,5 +264,14 @@ public sealed class SqliteBanStore : IBanStore
         return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
     }
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>The fleet's last applied state in this database (issue 14), for the fleet named <paramref name="fleet"/>.</summary>
+    public SqliteFleetStore Fleet(string fleet) => new(_connection, _gate, Path, fleet);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection.Dispose();
+        }
+    }
 }
