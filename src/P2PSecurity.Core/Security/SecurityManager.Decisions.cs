@@ -282,7 +282,7 @@ public sealed partial class SecurityManager
         StrikeFor(address, reason);
         if (Policy.LogSecurityEvents)
         {
-            _rejections.RefusedWithKey(address, node, reason);
+            _rejections.RefusedWithKey(address, node, reason, FleetDescription(address, node, reason));
         }
         return new AcceptResult(SecurityDecision.Deny(reason), null);
     }

@@ -117,6 +117,37 @@ public sealed partial class SecurityManager
         return DenyReason.None;
     }
 
+    /// <summary>
+    /// For the log: "source=fleet: ..." when the refusal comes from a fleet decision rather than the file or a local
+    /// ban (those are named first when both hold); null otherwise. Runs on refusals only.
+    /// </summary>
+    private string? FleetDescription(System.Net.IPAddress address, NodeKey? node, DenyReason reason)
+    {
+        if (_fleet is not { } fleet || reason is not (DenyReason.IpBlocked or DenyReason.IpBanned or DenyReason.NodeBlocked or DenyReason.NodeBanned))
+        {
+            return null;
+        }
+        var view = fleet.Current;
+        var key = IpAddressKey.From(address);
+        var now = FleetNowMs;
+        var policy = Policy;
+        var local = _bans?.Current;
+        var fromFleet = reason switch
+        {
+            DenyReason.IpBlocked => !policy.BlockedIps.Contains(key) && view.IsAddressBlocked(key),
+            DenyReason.IpBanned => local?.IsAddressBanned(key, now) != true && view.IsAddressBanned(key, now),
+            DenyReason.NodeBlocked => node is { } b && !policy.BlockedNodeKeys.Contains(b) && view.IsKeyBlocked(b),
+            _ => node is { } n && local?.IsNodeBanned(n, now) != true && view.IsKeyBanned(n, now),
+        };
+        return fromFleet ? $"source=fleet: a fleet decision ({reason switch
+        {
+            DenyReason.IpBlocked => "block",
+            DenyReason.IpBanned => "ban",
+            DenyReason.NodeBlocked => "block of the node key",
+            _ => "ban of the node key",
+        }}) signed by an operator" : null;
+    }
+
     /// <summary>True when the fleet allows this key (so a reload's eviction pass keeps its session).</summary>
     private bool FleetAllows(NodeKey? key) => key is { } k && _fleet is { } fleet && fleet.Current.IsKeyAllowed(k);
 
@@ -144,7 +175,7 @@ public sealed partial class SecurityManager
                 continue;
             }
             var decision = SecurityDecision.Deny(reason);
-            if (slot.Evict(decision))
+            if (slot.FirstFleetEviction() && slot.Evict(decision))
             {
                 closed++;
                 CountRefusal(reason);
