@@ -23,6 +23,9 @@ public sealed class FleetInfo
     /// <summary>Entries and snapshots ignored: not signed by an operator key, tampered, replayed, unreadable.</summary>
     public long SignaturesRejected { get; set; }
 
+    /// <summary>16 hex digits of SHA-256 over the decisions in force (sorted text): equal on two nodes that agree exactly.</summary>
+    public string? StateDigest { get; set; }
+
     public long Applied { get; set; }
 
     /// <summary>Entries delivered twice (a reconnect's overlap) and skipped.</summary>

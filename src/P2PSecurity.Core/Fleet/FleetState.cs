@@ -82,10 +82,10 @@ public sealed class FleetState
 
     public FleetView ToView(long nowMs) => FleetView.Build(LastId, InForce, nowMs);
 
-    /// <summary>The snapshot body: one decision per line, sorted, so equal states give equal bodies.</summary>
-    public string ToSnapshotBody()
+    /// <summary>The snapshot body: one decision per line (bans expired at <paramref name="nowMs"/> left out), sorted, so equal states give equal bodies.</summary>
+    public string ToSnapshotBody(long nowMs)
     {
-        var lines = InForce.Select(d => d.ToString()).ToList();
+        var lines = InForce.Where(d => d.Action != FleetAction.Ban || d.ExpiresAtMs > nowMs).Select(d => d.ToString()).ToList();
         lines.Sort(StringComparer.Ordinal);
         var text = new StringBuilder(lines.Count * 40);
         foreach (var line in lines)

@@ -113,13 +113,12 @@ public sealed partial class FleetSync
 
     private async Task<StreamId?> CompactLockedAsync(NodeIdentity signer, CancellationToken cancellationToken)
     {
-        _state.DropExpired(NowMs);
         var covers = _state.LastId;
         if (covers.IsZero)
         {
             return null;
         }
-        var snapshot = _signing.SignSnapshot(signer, covers, _state.ToSnapshotBody());
+        var snapshot = _signing.SignSnapshot(signer, covers, _state.ToSnapshotBody(NowMs));
         if (!await _hub.WriteSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false))
         {
             return null;

@@ -317,5 +317,27 @@ public sealed partial class FleetSync : IDisposable
         }
     }
 
+    /// <summary>
+    /// The first 16 hex digits of SHA-256 over the snapshot body of the state in force: two nodes with the same
+    /// digest and the same <see cref="LastApplied"/> hold exactly the same fleet decisions. Null when the writer is
+    /// busy for longer than a second.
+    /// </summary>
+    public string? Digest()
+    {
+        if (!_writer.Wait(TimeSpan.FromSeconds(1)))
+        {
+            return null;
+        }
+        try
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_state.ToSnapshotBody(NowMs)));
+            return Convert.ToHexStringLower(hash)[..16];
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     public void Dispose() => _writer.Dispose();
 }

@@ -90,6 +90,7 @@ internal sealed class FleetRequests(FleetSync? fleet, TimeProvider time)
             LagSeconds = Math.Round(fleet.LagSeconds, 3),
             DecisionsInForce = view.Count,
             SignaturesRejected = fleet.Rejected,
+            StateDigest = fleet.Digest(),
             Applied = fleet.Applied,
             Duplicates = fleet.Duplicates,
             Gaps = fleet.Gaps,
