@@ -25,6 +25,13 @@ public sealed partial class FleetSync
             {
                 await CatchUpLockedAsync(cancellationToken).ConfigureAwait(false);
                 var top = await _hub.TopAsync(cancellationToken).ConfigureAwait(false);
+                if (top < _state.LastId)
+                {
+                    // The hub has lost entries this node applied (a Redis restarted without its data): put the state
+                    // there as a snapshot first, so a node that missed them recovers them instead of finding a gap.
+                    await CompactLockedAsync(signer, cancellationToken).ConfigureAwait(false);
+                    top = await _hub.TopAsync(cancellationToken).ConfigureAwait(false);
+                }
                 var after = top > ReadCursor() ? top : ReadCursor();
                 var entry = _signing.Sign(signer, StreamId.Next(after, NowMs), _state.LastId, decision);
                 var outcome = await AppendWithRetryAsync(entry, top, cancellationToken).ConfigureAwait(false);

@@ -260,6 +260,7 @@ public sealed partial class FleetSync : IDisposable
 
     private async Task<bool> TryLoadSnapshotLockedAsync(CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         var snapshot = await _hub.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false);
         if (snapshot is null || snapshot.Covers <= _state.LastId)
         {
@@ -292,7 +293,7 @@ public sealed partial class FleetSync : IDisposable
         Interlocked.Increment(ref _snapshotsLoaded);
         Interlocked.Exchange(ref _sinceSnapshot, 0);
         PublishView();
-        SecurityLog.FleetSnapshotLoaded(_logger, snapshot.Covers.ToString(), decisions.Count, previous.ToString());
+        SecurityLog.FleetSnapshotLoaded(_logger, snapshot.Covers.ToString(), decisions.Count, previous.ToString(), (long)_time.GetElapsedTime(started).TotalMilliseconds);
         return true;
     }
 

@@ -22,8 +22,8 @@ public static partial class SecurityLog
     [LoggerMessage(5005, LogLevel.Warning, "fleet_gap source=fleet id={Id} prev={Prev} last_applied={LastApplied}: entries between are missing from the hub and no snapshot covers them")]
     public static partial void FleetGap(ILogger logger, string id, string prev, string lastApplied);
 
-    [LoggerMessage(5006, LogLevel.Information, "fleet_snapshot_loaded source=fleet covers={Covers} decisions={Decisions} previous_last_id={Previous}")]
-    public static partial void FleetSnapshotLoaded(ILogger logger, string covers, int decisions, string previous);
+    [LoggerMessage(5006, LogLevel.Information, "fleet_snapshot_loaded source=fleet covers={Covers} decisions={Decisions} previous_last_id={Previous} elapsed_ms={ElapsedMs}")]
+    public static partial void FleetSnapshotLoaded(ILogger logger, string covers, int decisions, string previous, long elapsedMs);
 
     [LoggerMessage(5007, LogLevel.Information, "fleet_snapshot_written source=fleet covers={Covers} decisions={Decisions}")]
     public static partial void FleetSnapshotWritten(ILogger logger, string covers, int decisions);

@@ -251,6 +251,21 @@ public static class ServerHost
             OperatorIdentity = signer,
         };
         manager.AttachFleet(sync);
+        if (sync.LastApplied.IsZero)
+        {
+            // A node that has never applied anything takes the fleet's snapshot before it listens, so it does not
+            // admit for its first moments what every other node refuses. Bounded: an unreachable hub delays the
+            // start by at most this long, and the follower keeps trying afterwards.
+            try
+            {
+                sync.TryLoadSnapshotAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException ex) when (ex.InnerException is FleetHubException hubError)
+            {
+                // Unreachable now: the follower takes the snapshot once the hub answers.
+                SecurityLog.FleetUnreachable(logger, settings.Name, settings.Display, hubError.Message, sync.LastApplied.ToString(), 0);
+            }
+        }
         return hub;
     }
 
