@@ -282,6 +282,10 @@ public sealed partial class FleetSync : IDisposable
         }
         _state.LastId = snapshot.Covers;
         MoveCursor(snapshot.Covers);
+        // In force first, then written through: a snapshot only ever adds what operators signed, and the stored last
+        // id moves with the rows in one transaction, so a crash between the two reads the snapshot again.
+        PublishView();
+        var enforcingMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         try
         {
             _store.ReplaceFleet(snapshot.Covers, decisions);
@@ -292,8 +296,8 @@ public sealed partial class FleetSync : IDisposable
         }
         Interlocked.Increment(ref _snapshotsLoaded);
         Interlocked.Exchange(ref _sinceSnapshot, 0);
-        PublishView();
-        SecurityLog.FleetSnapshotLoaded(_logger, snapshot.Covers.ToString(), decisions.Count, previous.ToString(), (long)_time.GetElapsedTime(started).TotalMilliseconds);
+        SecurityLog.FleetSnapshotLoaded(_logger, snapshot.Covers.ToString(), decisions.Count, previous.ToString(), enforcingMs,
+            (long)_time.GetElapsedTime(started).TotalMilliseconds);
         return true;
     }
 

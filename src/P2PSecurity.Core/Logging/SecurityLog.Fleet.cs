@@ -22,8 +22,8 @@ public static partial class SecurityLog
     [LoggerMessage(5005, LogLevel.Warning, "fleet_gap source=fleet id={Id} prev={Prev} last_applied={LastApplied}: entries between are missing from the hub and no snapshot covers them")]
     public static partial void FleetGap(ILogger logger, string id, string prev, string lastApplied);
 
-    [LoggerMessage(5006, LogLevel.Information, "fleet_snapshot_loaded source=fleet covers={Covers} decisions={Decisions} previous_last_id={Previous} elapsed_ms={ElapsedMs}")]
-    public static partial void FleetSnapshotLoaded(ILogger logger, string covers, int decisions, string previous, long elapsedMs);
+    [LoggerMessage(5006, LogLevel.Information, "fleet_snapshot_loaded source=fleet covers={Covers} decisions={Decisions} previous_last_id={Previous} enforcing_after_ms={EnforcingMs} stored_after_ms={StoredMs}")]
+    public static partial void FleetSnapshotLoaded(ILogger logger, string covers, int decisions, string previous, long enforcingMs, long storedMs);
 
     [LoggerMessage(5007, LogLevel.Information, "fleet_snapshot_written source=fleet covers={Covers} decisions={Decisions}")]
     public static partial void FleetSnapshotWritten(ILogger logger, string covers, int decisions);
