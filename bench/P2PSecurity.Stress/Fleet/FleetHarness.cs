@@ -47,7 +47,7 @@ public static partial class FleetHarness
             }
             report.Info("nodes", o.Nodes, $"{o.Nodes} server processes up in {clock.Elapsed.TotalSeconds:F1} s");
             var published = new List<string>();
-            await LatencyAsync(o, nodes, published, report, progress, ct);
+            await LatencyAsync(o, nodes, redis, published, report, progress, ct);
             await ChaosAsync(o, nodes, redis, op, published, report, progress, ct);
             foreach (var node in nodes)
             {
@@ -85,8 +85,11 @@ public static partial class FleetHarness
         }
     }
 
-    private static async Task LatencyAsync(FleetOptions o, List<FleetNode> nodes, List<string> published, HarnessReport report, Action<string> progress, CancellationToken ct)
+    private static async Task LatencyAsync(FleetOptions o, List<FleetNode> nodes, RedisServer redis, List<string> published, HarnessReport report, Action<string> progress, CancellationToken ct)
     {
+        var commandsBefore = await redis.CommandsAsync();
+        var cpuBefore = redis.CpuTime;
+        var phase = Stopwatch.StartNew();
         progress($"phase 1: {o.Decisions} blocks, publish to refused on all {nodes.Count} nodes");
         var everywhere = new List<TimeSpan>();
         var acks = new List<TimeSpan>();
@@ -106,6 +109,11 @@ public static partial class FleetHarness
             var times = await Task.WhenAll(polls);
             everywhere.Add(times.Max());
         }
+        var commands = await redis.CommandsAsync() - commandsBefore - 1;
+        var cpu = redis.CpuTime - cpuBefore;
+        report.Info("redis_per_decision", commands / (double)o.Decisions,
+            $"{commands / (double)o.Decisions:F1} commands and {cpu.TotalMilliseconds / o.Decisions:F2} ms of redis CPU per decision with {nodes.Count} nodes " +
+            $"(redis CPU {cpu.TotalSeconds:F2} s over {phase.Elapsed.TotalSeconds:F1} s, {100 * cpu.TotalSeconds / phase.Elapsed.TotalSeconds:F1}% of one core; includes the 1 s idle XREAD re-issues)");
         var summary = LatencySummary.Of(everywhere);
         report.Target("publish_to_refused_everywhere", summary.P99Ms, summary.ToString(), "p99 < 1000 ms", summary.P99Ms < 1000);
         report.Info("publish_acknowledged", LatencySummary.Of(acks).P50Ms, LatencySummary.Of(acks).ToString());

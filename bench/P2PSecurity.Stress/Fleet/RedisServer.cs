@@ -13,6 +13,30 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public bool Running => _process is { HasExited: false };
 
+    /// <summary>CPU time the running redis-server has used (user + system), from /proc.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            if (_process is not { HasExited: false } p)
+            {
+                return TimeSpan.Zero;
+            }
+            var fields = File.ReadAllText($"/proc/{p.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+    }
+
+    /// <summary>Commands Redis has processed since it started (INFO stats).</summary>
+    public async Task<long> CommandsAsync()
+    {
+        await using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port}");
+        var info = await mux.GetServers()[0].InfoAsync("stats");
+        var value = info.SelectMany(g => g).First(kv => kv.Key == "total_commands_processed").Value;
+        return long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task StartAsync()
     {
         var info = new ProcessStartInfo("/usr/bin/redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
