@@ -10,5 +10,7 @@ var root = new RootCommand("Ask the running P2PSecurity server for its status, m
     LockdownCommand.Create(),
     PreflightCommand.Create(),
     FleetCommand.Create(),
+    DashboardUrlCommand.Create(),
+    DashboardPasswordCommand.Create(),
 };
 return await ToolRunner.RunAsync(root, "reload_security", args);

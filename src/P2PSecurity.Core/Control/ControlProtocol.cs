@@ -51,7 +51,13 @@ public static class ControlProtocol
         /// <summary>The fleet (FLEET_REDIS): <c>action</c> status, compact, or a decision to sign and publish (<c>target</c>, <c>duration</c> for a ban).</summary>
         public const string Fleet = "fleet";
 
-        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans, Fleet];
+        /// <summary>A dashboard login URL with a one-time code (2 minutes, used once); never the long-lived token.</summary>
+        public const string DashboardUrl = "dashboard-url";
+
+        /// <summary>Sets the dashboard's login password (<c>password</c>); the server keeps only a salted hash.</summary>
+        public const string DashboardPassword = "dashboard-password";
+
+        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans, Fleet, DashboardUrl, DashboardPassword];
     }
 
     /// <summary>Error codes of a response with <c>ok: false</c>.</summary>

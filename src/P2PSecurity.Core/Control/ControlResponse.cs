@@ -32,6 +32,8 @@ public sealed class ControlResponse
 
     /// <summary>fleet: the fleet's state, and what a publish or a compaction did.</summary>
     public FleetInfo? Fleet { get; set; }
+    /// <summary>dashboard-url and dashboard-password.</summary>
+    public DashboardAccessInfo? Dashboard { get; set; }
 
     public static ControlResponse Failure(string? type, string code, string message) =>
         new() { Ok = false, Type = type, Error = new ControlError { Code = code, Message = message } };

@@ -5,8 +5,8 @@ using P2PSecurity.Core.Bans;
 namespace P2PSecurity.Server.Storage;
 
 /// <summary>
-/// The state database (STATE_DATABASE, default <c>p2psecurity.db</c> beside the policy file): bans and strike
-/// history in SQLite, WAL mode, every commit synced (<c>synchronous=FULL</c>), so a ban acknowledged to an operator
+/// The state database (STATE_DATABASE, default <c>p2psecurity.db</c> beside the policy file): bans, strike
+/// history and the lockdown (<see cref="SqliteLockdownStore"/>) in SQLite, WAL mode, every commit synced (<c>synchronous=FULL</c>), so a ban acknowledged to an operator
 /// survives a crash. Held open with an exclusive lock for the life of the server: one writer, and a second server
 /// on the same file refuses to start instead of interleaving with the first.
 /// </summary>
@@ -14,9 +14,10 @@ public sealed class SqliteBanStore : IBanStore
 {
     private readonly SqliteConnection _connection;
 
-    // The fleet store shares this connection (the file is held with an exclusive lock, so a second connection
-    // would wait on it); one connection is not thread-safe, so every use takes this gate.
+    // One connection for the ban writer and the lockdown switch: SQLite connections are not thread-safe, and the
+    // exclusive lock keeps any second connection out, this process's own included.
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     private SqliteBanStore(string path, SqliteConnection connection)
     {
@@ -107,13 +108,17 @@ public sealed class SqliteBanStore : IBanStore
         }
     }
 
-    public BanStoreContents Load()
+    /// <summary>Runs <paramref name="action"/> on the open connection, alone; throws <see cref="ObjectDisposedException"/> once closed.</summary>
+    internal T Use<T>(Func<SqliteConnection, T> action)
     {
         lock (_gate)
         {
-            return LoadLocked();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return action(_connection);
         }
     }
+
+    public BanStoreContents Load() => Use(_ => LoadLocked());
 
     private BanStoreContents LoadLocked()
     {
@@ -161,15 +166,9 @@ public sealed class SqliteBanStore : IBanStore
         }
     }
 
-    public void Apply(BanStoreChanges changes)
-    {
-        lock (_gate)
-        {
-            ApplyLocked(changes);
-        }
-    }
+    public void Apply(BanStoreChanges changes) => Use(_ => ApplyLocked(changes));
 
-    private void ApplyLocked(BanStoreChanges changes)
+    private bool ApplyLocked(BanStoreChanges changes)
     {
         try
         {
@@ -213,6 +212,7 @@ public sealed class SqliteBanStore : IBanStore
                 }
             }
             tx.Commit();
+            return true;
         }
         catch (SqliteException ex)
         {
@@ -265,12 +265,13 @@ public sealed class SqliteBanStore : IBanStore
     }
 
     /// <summary>The fleet's last applied state in this database (issue 14), for the fleet named <paramref name="fleet"/>.</summary>
-    public SqliteFleetStore Fleet(string fleet) => new(_connection, _gate, Path, fleet);
+    public SqliteFleetStore Fleet(string fleet) => new(this, Path, fleet);
 
     public void Dispose()
     {
         lock (_gate)
         {
+            _disposed = true;
             _connection.Dispose();
         }
     }

@@ -10,11 +10,12 @@ namespace P2PSecurity.Server.Storage;
 /// cover together, so a crash never leaves rows of one id with another id. State of another FLEET_NAME is not
 /// carried over: a node moved to a new fleet starts from that fleet's snapshot.
 /// </summary>
-public sealed class SqliteFleetStore(SqliteConnection connection, Lock gate, string path, string fleet) : IFleetStore
+public sealed class SqliteFleetStore(SqliteBanStore database, string path, string fleet) : IFleetStore
 {
-    public (StreamId LastId, IReadOnlyList<FleetDecision> InForce) LoadFleet()
+    public (StreamId LastId, IReadOnlyList<FleetDecision> InForce) LoadFleet() => database.Use(connection => LoadFleet(connection));
+
+    private (StreamId LastId, IReadOnlyList<FleetDecision> InForce) LoadFleet(SqliteConnection connection)
     {
-        lock (gate)
         {
             try
             {
@@ -35,7 +36,7 @@ public sealed class SqliteFleetStore(SqliteConnection connection, Lock gate, str
                 }
                 if (storedFleet != fleet)
                 {
-                    Replace(StreamId.Zero, []);
+                    Replace(connection, StreamId.Zero, []);
                     return (StreamId.Zero, []);
                 }
                 var decisions = new List<FleetDecision>();
@@ -62,13 +63,12 @@ public sealed class SqliteFleetStore(SqliteConnection connection, Lock gate, str
         }
     }
 
-    public void ApplyFleet(StreamId lastId, IReadOnlyCollection<FleetChange> changes)
+    public void ApplyFleet(StreamId lastId, IReadOnlyCollection<FleetChange> changes) => database.Use(connection =>
     {
-        lock (gate)
         {
             using var tx = connection.BeginTransaction();
-            using var delete = Command(tx, "DELETE FROM fleet_decisions WHERE target = $t AND row_kind = $k;", "$t", "$k");
-            using var upsert = Command(tx,
+            using var delete = Command(connection, tx, "DELETE FROM fleet_decisions WHERE target = $t AND row_kind = $k;", "$t", "$k");
+            using var upsert = Command(connection, tx,
                 "INSERT INTO fleet_decisions (target, row_kind, decision) VALUES ($t, $k, $d) ON CONFLICT(target, row_kind) DO UPDATE SET decision = excluded.decision;",
                 "$t", "$k", "$d");
             foreach (var change in changes)
@@ -82,48 +82,47 @@ public sealed class SqliteFleetStore(SqliteConnection connection, Lock gate, str
                     Run(delete, change.Target.ToString(), (int)change.Row);
                 }
             }
-            WriteLastId(tx, lastId);
+            WriteLastId(connection, tx, lastId);
             tx.Commit();
         }
-    }
+        return 0;
+    });
 
-    public void ReplaceFleet(StreamId lastId, IReadOnlyCollection<FleetDecision> inForce)
+    public void ReplaceFleet(StreamId lastId, IReadOnlyCollection<FleetDecision> inForce) => database.Use(connection =>
     {
-        lock (gate)
-        {
-            Replace(lastId, inForce);
-        }
-    }
+        Replace(connection, lastId, inForce);
+        return 0;
+    });
 
-    private void Replace(StreamId lastId, IReadOnlyCollection<FleetDecision> inForce)
+    private void Replace(SqliteConnection connection, StreamId lastId, IReadOnlyCollection<FleetDecision> inForce)
     {
         using var tx = connection.BeginTransaction();
-        using (var clear = Command(tx, "DELETE FROM fleet_decisions;"))
+        using (var clear = Command(connection, tx, "DELETE FROM fleet_decisions;"))
         {
             clear.ExecuteNonQuery();
         }
-        using var insert = Command(tx,
+        using var insert = Command(connection, tx,
             "INSERT INTO fleet_decisions (target, row_kind, decision) VALUES ($t, $k, $d) ON CONFLICT(target, row_kind) DO UPDATE SET decision = excluded.decision;",
             "$t", "$k", "$d");
         foreach (var d in inForce)
         {
             Run(insert, d.Target.ToString(), (int)(d.Action == FleetAction.Allow ? FleetRow.Allow : FleetRow.Refusal), d.ToString());
         }
-        WriteLastId(tx, lastId);
+        WriteLastId(connection, tx, lastId);
         tx.Commit();
     }
 
-    private void WriteLastId(SqliteTransaction tx, StreamId lastId)
+    private void WriteLastId(SqliteConnection connection, SqliteTransaction tx, StreamId lastId)
     {
-        using (var clear = Command(tx, "DELETE FROM fleet_meta WHERE fleet <> $f;", "$f"))
+        using (var clear = Command(connection, tx, "DELETE FROM fleet_meta WHERE fleet <> $f;", "$f"))
         {
             Run(clear, fleet);
         }
-        using var meta = Command(tx, "INSERT INTO fleet_meta (fleet, last_id) VALUES ($f, $l) ON CONFLICT(fleet) DO UPDATE SET last_id = excluded.last_id;", "$f", "$l");
+        using var meta = Command(connection, tx, "INSERT INTO fleet_meta (fleet, last_id) VALUES ($f, $l) ON CONFLICT(fleet) DO UPDATE SET last_id = excluded.last_id;", "$f", "$l");
         Run(meta, fleet, lastId.ToString());
     }
 
-    private SqliteCommand Command(SqliteTransaction tx, string sql, params string[] names)
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] names)
     {
         var cmd = connection.CreateCommand();
         cmd.Transaction = tx;

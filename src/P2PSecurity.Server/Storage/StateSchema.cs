@@ -26,7 +26,20 @@ internal static class StateSchema
             last_ban_ms     INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
-        // 1 -> 2: the last applied fleet state (issue 14), so a node enforces it at start and while Redis is away.
+        // 1 -> 2: the operator's lockdown (until then a file beside the policy, imported once at start).
+        """
+        CREATE TABLE lockdown (
+            id            INTEGER PRIMARY KEY CHECK (id = 1), -- one row
+            active        INTEGER NOT NULL,      -- 0 or 1
+            allow_trusted INTEGER NOT NULL,
+            keep_sessions INTEGER NOT NULL,
+            reason        TEXT,
+            since_ms      INTEGER,               -- Unix milliseconds, UTC
+            until_ms      INTEGER,               -- NULL: until lifted
+            changed_at_ms INTEGER NOT NULL
+        );
+        """,
+        // 2 -> 3: the last applied fleet state (issue 14), so a node enforces it at start and while Redis is away.
         """
         CREATE TABLE fleet_decisions (
             target        TEXT    NOT NULL,      -- canonical, as in bans
