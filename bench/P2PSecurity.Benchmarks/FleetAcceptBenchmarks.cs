@@ -77,6 +77,8 @@ public class FleetAcceptBenchmarks
 
         public Task<FleetSnapshot?> ReadSnapshotAsync(CancellationToken cancellationToken) => throw Down();
 
+        public Task<StreamId?> ReadSnapshotCoversAsync(CancellationToken cancellationToken) => throw Down();
+
         public Task<bool> WriteSnapshotAsync(FleetSnapshot snapshot, CancellationToken cancellationToken) => throw Down();
 
         public Task TrimAsync(StreamId minId, CancellationToken cancellationToken) => throw Down();

@@ -234,9 +234,11 @@ public static partial class FleetHarness
             if (infos[n]?.StateDigest != expected)
             {
                 differing++;
-                foreach (var decision in published)
+                foreach (var chunk in published.Chunk(100))
                 {
-                    lost += await nodes[n].RefusesAsync(decision["block ".Length..], TimeSpan.FromMilliseconds(200)) ? 0 : 1;
+                    var node = nodes[n];
+                    var refused = await Task.WhenAll(chunk.Select(d => node.RefusesAsync(d["block ".Length..], TimeSpan.FromMilliseconds(200))));
+                    lost += refused.Count(r => !r);
                 }
             }
         }

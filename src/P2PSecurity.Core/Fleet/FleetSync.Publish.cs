@@ -25,7 +25,7 @@ public sealed partial class FleetSync
             {
                 await CatchUpLockedAsync(cancellationToken).ConfigureAwait(false);
                 var top = await _hub.TopAsync(cancellationToken).ConfigureAwait(false);
-                if (top < _state.LastId)
+                if (await HubLostStateAsync(top, cancellationToken).ConfigureAwait(false))
                 {
                     // The hub has lost entries this node applied (a Redis restarted without its data): put the state
                     // there as a snapshot first, so a node that missed them recovers them instead of finding a gap.
@@ -138,6 +138,14 @@ public sealed partial class FleetSync
     }
 
     /// <summary>
+    /// True when the hub cannot give a node what this node has applied: its stream ends before this node's last id,
+    /// or it holds no snapshot at all (a Redis restarted without its data; anyone may have appended since, a forger
+    /// too, so the stream's top alone does not tell).
+    /// </summary>
+    private async Task<bool> HubLostStateAsync(StreamId top, CancellationToken cancellationToken) =>
+        !_state.LastId.IsZero && (top < _state.LastId || await _hub.ReadSnapshotCoversAsync(cancellationToken).ConfigureAwait(false) is null);
+
+    /// <summary>
     /// After a (re)connect: a node with nothing applied starts from the snapshot; an operator node that finds the
     /// stream behind what it has applied (the hub lost its memory) writes its state as the snapshot, so nodes that
     /// missed entries can recover them.
@@ -150,7 +158,7 @@ public sealed partial class FleetSync
             return;
         }
         if (operatorIdentity is not null && _signing.Operators.Contains(operatorIdentity.NodeKey) &&
-            await _hub.TopAsync(cancellationToken).ConfigureAwait(false) < LastApplied)
+            await HubLostStateAsync(await _hub.TopAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
         {
             await CompactAsync(operatorIdentity, cancellationToken).ConfigureAwait(false);
         }

@@ -154,9 +154,11 @@ public sealed partial class FleetSync : IDisposable
                 Interlocked.Increment(ref _duplicates);
                 continue;
             }
-            MoveCursor(raw.Id);
+            // The cursor moves past an entry only once it is dealt with (applied or rejected): a batch cut short by
+            // the hub going away mid-way is read again from the first entry not dealt with.
             if (Check(raw) is not { } entry)
             {
+                MoveCursor(raw.Id);
                 continue;
             }
             if (entry.Prev > _state.LastId)
@@ -166,6 +168,7 @@ public sealed partial class FleetSync : IDisposable
                 changes.Clear();
                 if (await TryLoadSnapshotLockedAsync(cancellationToken).ConfigureAwait(false) && entry.Id <= _state.LastId)
                 {
+                    MoveCursor(raw.Id);
                     continue;
                 }
                 if (entry.Prev > _state.LastId)
@@ -176,10 +179,12 @@ public sealed partial class FleetSync : IDisposable
             }
             if (!FleetDecision.TryParse(entry.Payload, out var decision, out _))
             {
+                MoveCursor(raw.Id);
                 continue; // checked by Check already; kept so a decision is never applied unread
             }
             changes.Add(_state.Apply(decision));
             _state.LastId = entry.Id;
+            MoveCursor(raw.Id);
             applied++;
             Interlocked.Increment(ref _applied);
             Interlocked.Increment(ref _sinceSnapshot);

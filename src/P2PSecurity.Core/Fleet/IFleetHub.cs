@@ -25,6 +25,9 @@ public interface IFleetHub
     /// <summary>The stored snapshot, or null when there is none (one that cannot be read comes back unsigned, and fails its check).</summary>
     Task<FleetSnapshot?> ReadSnapshotAsync(CancellationToken cancellationToken);
 
+    /// <summary>The id the stored snapshot covers, or null when there is none (read without its body).</summary>
+    Task<StreamId?> ReadSnapshotCoversAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores <paramref name="snapshot"/> unless the stored one covers as much or more; true when stored.</summary>
     Task<bool> WriteSnapshotAsync(FleetSnapshot snapshot, CancellationToken cancellationToken);
 

@@ -169,6 +169,13 @@ public sealed class RedisFleetHub : IFleetHub, IAsyncDisposable
         return new FleetSnapshot(covers, values[1].ToString(), FromBase64(values[2]), FromBase64(values[3]));
     }
 
+    public async Task<StreamId?> ReadSnapshotCoversAsync(CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync(blocking: false).ConfigureAwait(false);
+        var covers = await Guard(() => db.HashGetAsync(_snapshot, "covers"), cancellationToken).ConfigureAwait(false);
+        return !covers.IsNull && StreamId.TryParse(covers.ToString(), out var id) ? id : null;
+    }
+
     public async Task<bool> WriteSnapshotAsync(FleetSnapshot snapshot, CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync(blocking: false).ConfigureAwait(false);

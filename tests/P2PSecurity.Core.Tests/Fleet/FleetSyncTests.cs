@@ -231,6 +231,48 @@ public sealed class FleetSyncTests
     }
 
     [Fact]
+    public async Task HubWiped_ForgerAppendsFirst_PublisherStillRewritesItsState()
+    {
+        using var a = new FleetHarness();
+        using var b = new FleetHarness(hub: a.Hub, op: a.Operator);
+        using var stranger = NodeIdentity.Create();
+        await a.PublishAsync("block 203.0.113.1");
+        await b.FollowAsync();
+        await a.PublishAsync("block 203.0.113.2");
+        a.Hub.Wipe();
+        // Someone with write access to Redis appends first: the stream's top is now past what a applied.
+        a.Hub.Add(a.Signing.Sign(stranger, StreamId.Next(a.Sync.Cursor, 0), StreamId.Zero, FleetHarness.Decision("block 203.0.113.99")));
+
+        await a.PublishAsync("block 203.0.113.3");
+        await b.FollowAsync();
+
+        Assert.Equal(DenyReason.IpBlocked, b.Accept("203.0.113.2"));
+        Assert.Equal(DenyReason.IpBlocked, b.Accept("203.0.113.3"));
+        Assert.Equal(DenyReason.None, b.Accept("203.0.113.99"));
+        Assert.Equal(0, b.Sync.Gaps);
+    }
+
+    [Fact]
+    public async Task Gap_HubGoesAwayWhileTheSnapshotIsRead_EntryReadAgainNotSkipped()
+    {
+        using var a = new FleetHarness();
+        using var b = new FleetHarness(hub: a.Hub, op: a.Operator);
+        await a.PublishAsync("block 203.0.113.1");
+        await b.FollowAsync();
+        await a.PublishAsync("block 203.0.113.2"); // b never reads it: the hub forgets it
+        a.Hub.Wipe();
+        await a.PublishAsync("block 203.0.113.3"); // a first puts its state there as a snapshot
+        a.Hub.FailingSnapshotReads = 1;
+
+        await Assert.ThrowsAsync<FleetHubException>(b.FollowAsync);
+        await b.FollowAsync();
+
+        Assert.Equal(DenyReason.IpBlocked, b.Accept("203.0.113.2"));
+        Assert.Equal(DenyReason.IpBlocked, b.Accept("203.0.113.3"));
+        Assert.Equal(a.Sync.LastApplied, b.Sync.LastApplied);
+    }
+
+    [Fact]
     public async Task Publish_HubDown_ThrowsAndNothingChanges()
     {
         using var h = new FleetHarness();

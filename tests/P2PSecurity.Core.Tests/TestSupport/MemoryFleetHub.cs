@@ -13,6 +13,9 @@ internal sealed class MemoryFleetHub : IFleetHub
 
     public bool Down { get; set; }
 
+    /// <summary>How many snapshot reads fail next (the hub going away in the middle of a follower's batch).</summary>
+    public int FailingSnapshotReads { get; set; }
+
     public int Count
     {
         get
@@ -89,7 +92,18 @@ internal sealed class MemoryFleetHub : IFleetHub
     public Task<FleetSnapshot?> ReadSnapshotAsync(CancellationToken cancellationToken)
     {
         ThrowIfDown();
+        if (FailingSnapshotReads > 0)
+        {
+            FailingSnapshotReads--;
+            throw new FleetHubException("hub went away (test)");
+        }
         return Task.FromResult(Snapshot);
+    }
+
+    public Task<StreamId?> ReadSnapshotCoversAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return Task.FromResult(Snapshot?.Covers);
     }
 
     public Task<bool> WriteSnapshotAsync(FleetSnapshot snapshot, CancellationToken cancellationToken)
