@@ -31,7 +31,7 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>Commands Redis has processed since it started (INFO stats).</summary>
     public async Task<long> CommandsAsync()
     {
-        await using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port}");
+        await using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},allowAdmin=true");
         var info = await mux.GetServers()[0].InfoAsync("stats");
         var value = info.SelectMany(g => g).First(kv => kv.Key == "total_commands_processed").Value;
         return long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
