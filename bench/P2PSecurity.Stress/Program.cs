@@ -2,6 +2,7 @@ using P2PSecurity.Stress.BroadcastReplay;
 using P2PSecurity.Stress.Cli;
 using P2PSecurity.Stress.ControlFuzz;
 using P2PSecurity.Stress.EditCrash;
+using P2PSecurity.Stress.Fleet;
 using P2PSecurity.Stress.Flood;
 using P2PSecurity.Stress.HeldLoad;
 using P2PSecurity.Stress.Impersonation;
@@ -28,6 +29,8 @@ const string Usage = """
                      (50 adds at once; then runs of 3 adds, one SIGKILLed during its write, or at any moment)
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
                      [--reload-interval-ms 1000] [--connect-concurrency 32] [--check-flood 0] [--edit-piece-bytes 1024] [--server DLL]
+      fleet          [--nodes 20] [--decisions 200] [--chaos 1000] [--join 100000] [--server DLL]
+                     (issue 14: N nodes + one redis-server: publish to refused everywhere; redis killed at random; a node joining)
     The server under attack runs as its own process: dotnet p2psecurity-server.dll (next to this program unless --server).
     """;
 
@@ -142,6 +145,11 @@ try
         case "broadcast-replay":
             a.RejectUnknown("--newer", "--server");
             report = await BroadcastReplayHarness.RunAsync(a.Number("--newer", 200_000, min: 0), a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "fleet" when OperatingSystem.IsLinux():
+            a.RejectUnknown("--nodes", "--decisions", "--chaos", "--join", "--server");
+            report = await FleetHarness.RunAsync(new FleetOptions(a.Number("--nodes", 20), a.Number("--decisions", 200), a.Number("--chaos", 1000, min: 0),
+                a.Number("--join", 100_000), a.Text("--server")), Progress, cancel.Token);
             break;
         case "help" or "--help" or "-h":
             Console.WriteLine(Usage);

@@ -14,16 +14,20 @@ internal static class BanCommands
             HelpName = "duration",
         };
         var reason = new Option<string?>("--reason") { Description = "Why, one line (shown by bans)", HelpName = "text" };
-        var command = new Command("ban", "Ban an address, range or node key in the running server until it expires; live sessions it covers are closed") { target, duration, reason };
-        command.SetAction((parse, ct) => new BanChanger(ToolContext.From(parse)).BanAsync(parse.GetValue(target)!, parse.GetValue(duration), parse.GetValue(reason), ct));
+        var fleet = FleetOption.Create("ban it on every node of the fleet until the same wall-clock time (signed, through FLEET_REDIS)");
+        var command = new Command("ban", "Ban an address, range or node key in the running server until it expires; live sessions it covers are closed") { target, duration, reason, fleet };
+        command.SetAction((parse, ct) => FleetOption.Given(parse, fleet, "ban", parse.GetValue(target)!, parse.GetValue(duration), parse.GetValue(reason) is null ? null : "--reason")
+            ?? new BanChanger(ToolContext.From(parse)).BanAsync(parse.GetValue(target)!, parse.GetValue(duration), parse.GetValue(reason), ct));
         return command;
     }
 
     public static Command Unban()
     {
         var target = new Argument<string>("target") { Description = "The banned IP address, CIDR range or node key, as banned" };
-        var command = new Command("unban", "Remove a ban (the next connection is decided without it)") { target };
-        command.SetAction((parse, ct) => new BanChanger(ToolContext.From(parse)).UnbanAsync(parse.GetValue(target)!, ct));
+        var fleet = FleetOption.Create("lift a fleet ban on every node");
+        var command = new Command("unban", "Remove a ban (the next connection is decided without it)") { target, fleet };
+        command.SetAction((parse, ct) => FleetOption.Given(parse, fleet, "unban", parse.GetValue(target)!, null, null)
+            ?? new BanChanger(ToolContext.From(parse)).UnbanAsync(parse.GetValue(target)!, ct));
         return command;
     }
 

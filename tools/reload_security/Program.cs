@@ -9,6 +9,7 @@ var root = new RootCommand("Ask the running P2PSecurity server for its status, m
     CheckCommand.Create(),
     LockdownCommand.Create(),
     PreflightCommand.Create(),
+    FleetCommand.Create(),
     DashboardUrlCommand.Create(),
     DashboardPasswordCommand.Create(),
 };

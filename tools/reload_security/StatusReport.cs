@@ -61,6 +61,13 @@ internal sealed class StatusReport(ToolContext context)
             var bySource = string.Join(", ", bans.BySource.Select(b => string.Create(inv, $"{b.Value:N0} {b.Key}")));
             o.WriteLine(string.Create(inv, $"bans         {bans.Active:N0} active ({bySource}), MAX_BANS {bans.MaxBans:N0}, AUTO_BAN {bans.AutoBan}, {bans.Offenders:N0} offenders remembered"));
         }
+        if (s.Fleet is { } fleet)
+        {
+            foreach (var line in FleetText.Describe(fleet))
+            {
+                o.WriteLine(line);
+            }
+        }
         var l = s.Limits;
         o.WriteLine(string.Create(inv,
             $"limits       {l.MaxConnectionsPerIp} connections per IP, connections {l.ConnectionRateLimit}, messages {l.MessageRateLimit}, " +

@@ -8,6 +8,9 @@ public enum BanSource : byte
 
     /// <summary>The server itself, from strikes (AUTO_BAN). Replaced first when the table is full.</summary>
     Automatic = 2,
+
+    /// <summary>A fleet decision (FLEET_REDIS), signed by an operator key; never stored as a local ban.</summary>
+    Fleet = 3,
 }
 
 /// <summary>Stable lower-case names of ban sources, used in the database, the control protocol and tool output.</summary>
@@ -17,6 +20,7 @@ public static class BanSourceNames
     {
         BanSource.Operator => "operator",
         BanSource.Automatic => "automatic",
+        BanSource.Fleet => "fleet",
         _ => "unknown",
     };
 

@@ -48,13 +48,16 @@ public static class ControlProtocol
         /// <summary>The active bans.</summary>
         public const string Bans = "bans";
 
+        /// <summary>The fleet (FLEET_REDIS): <c>action</c> status, compact, or a decision to sign and publish (<c>target</c>, <c>duration</c> for a ban).</summary>
+        public const string Fleet = "fleet";
+
         /// <summary>A dashboard login URL with a one-time code (2 minutes, used once); never the long-lived token.</summary>
         public const string DashboardUrl = "dashboard-url";
 
         /// <summary>Sets the dashboard's login password (<c>password</c>); the server keeps only a salted hash.</summary>
         public const string DashboardPassword = "dashboard-password";
 
-        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans, DashboardUrl, DashboardPassword];
+        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans, Fleet, DashboardUrl, DashboardPassword];
     }
 
     /// <summary>Error codes of a response with <c>ok: false</c>.</summary>
@@ -74,5 +77,8 @@ public static class ControlProtocol
 
         /// <summary>MAX_BANS bans are held and all are operator bans.</summary>
         public const string BanTableFull = "ban_table_full";
+
+        /// <summary>A fleet request to a node in no fleet, or a publish the hub did not take (unreachable, no operator key).</summary>
+        public const string FleetUnavailable = "fleet_unavailable";
     }
 }

@@ -14,7 +14,7 @@ public sealed class ControlRequest
     /// <summary>check-live: a candidate policy's text, when it fits in a request.</summary>
     public string? Text { get; set; }
 
-    /// <summary>lockdown: "on", "off", or null to show the state.</summary>
+    /// <summary>lockdown: "on", "off", or null to show the state. fleet: status (or null), compact, or a decision: block, unblock, ban, unban, allow, disallow.</summary>
     public string? Action { get; set; }
 
     /// <summary>lockdown on: let keys in ALLOWED_NODE_KEYS through (TLS and node gate).</summary>

@@ -30,6 +30,8 @@ public sealed class ControlResponse
 
     public BansInfo? Bans { get; set; }
 
+    /// <summary>fleet: the fleet's state, and what a publish or a compaction did.</summary>
+    public FleetInfo? Fleet { get; set; }
     /// <summary>dashboard-url and dashboard-password.</summary>
     public DashboardAccessInfo? Dashboard { get; set; }
 

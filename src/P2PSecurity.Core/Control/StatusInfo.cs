@@ -64,4 +64,7 @@ public sealed class StatusInfo
 
     /// <summary>Active bans by source; absent when the server keeps no bans.</summary>
     public BanCountsInfo? Bans { get; set; }
+
+    /// <summary>The fleet (FLEET_REDIS); absent when this node is in none.</summary>
+    public FleetInfo? Fleet { get; set; }
 }

@@ -50,9 +50,9 @@ public sealed class RejectionLog : IDisposable
     public void Refused(IPAddress remote, string? node, DenyReason reason) => Refused(remote, node, null, reason);
 
     /// <summary>As above, with the node key formatted (short form) only when a line is written.</summary>
-    internal void RefusedWithKey(IPAddress remote, NodeKey? node, DenyReason reason) => Refused(remote, null, node, reason);
+    internal void RefusedWithKey(IPAddress remote, NodeKey? node, DenyReason reason, string? description = null) => Refused(remote, null, node, reason, description);
 
-    private void Refused(IPAddress remote, string? nodeText, NodeKey? node, DenyReason reason)
+    private void Refused(IPAddress remote, string? nodeText, NodeKey? node, DenyReason reason, string? description = null)
     {
         var key = IpAddressKey.From(remote);
         bool detailed;
@@ -75,7 +75,7 @@ public sealed class RejectionLog : IDisposable
         }
         if (detailed)
         {
-            SecurityLog.Refused(_logger, IpAddressKey.ToAddress(key).ToString(), nodeText ?? node?.ToShortString() ?? "-", reason.Code(), reason.Describe());
+            SecurityLog.Refused(_logger, IpAddressKey.ToAddress(key).ToString(), nodeText ?? node?.ToShortString() ?? "-", reason.Code(), description ?? reason.Describe());
         }
     }
 

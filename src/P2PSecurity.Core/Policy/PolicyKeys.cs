@@ -51,6 +51,13 @@ public static class PolicyKeys
     public const string AutoBanMaxDuration = "AUTO_BAN_MAX_DURATION";
     public const string AutoBanExempt = "AUTO_BAN_EXEMPT";
 
+    // The fleet (issue 14): decisions shared through Redis.
+    public const string FleetRedis = "FLEET_REDIS";
+    public const string FleetRedisPasswordFile = "FLEET_REDIS_PASSWORD_FILE";
+    public const string FleetName = "FLEET_NAME";
+    public const string FleetOperatorKeys = "FLEET_OPERATOR_KEYS";
+    public const string FleetOperatorIdentity = "FLEET_OPERATOR_IDENTITY";
+
     /// <summary>Every key the policy reads.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -64,6 +71,7 @@ public static class PolicyKeys
         Ipv6LimitPrefix, MaxConnections, MaxPendingHandshakes,
         StateDatabase, MaxBans, AutoBan, AutoBanThreshold, AutoBanWindow, AutoBanDuration, AutoBanFactor,
         AutoBanMaxDuration, AutoBanExempt,
+        FleetRedis, FleetRedisPasswordFile, FleetName, FleetOperatorKeys, FleetOperatorIdentity,
     ];
 
     /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>
@@ -72,5 +80,6 @@ public static class PolicyKeys
         Port, ListenAddress, SecurityLogFile, NodeIdentityFile, ControlSocket, BootstrapAddresses,
         DashboardAddress, DashboardCertFile, MetricsAddress,
         StateDatabase,
+        FleetRedis, FleetRedisPasswordFile, FleetName, FleetOperatorKeys, FleetOperatorIdentity,
     };
 }

@@ -95,6 +95,11 @@ public static class PolicyLoader
         };
         // Strikes and automatic bans count an IPv6 offender by the same network as the per-address limits.
         policy = policy with { AutoBan = policy.AutoBan with { Ipv6Prefix = policy.Ipv6LimitPrefix } };
+        policy = policy with
+        {
+            Fleet = Fleet.FleetSettingsReader.Read(values, diagnostics, sourcePath, context ?? PolicyLoadContext.FromEnvironment(),
+                reader.NodeKeys(PolicyKeys.FleetOperatorKeys), policy.NodeIdentityFile),
+        };
 
         foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {

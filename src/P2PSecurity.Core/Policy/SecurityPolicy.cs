@@ -113,6 +113,9 @@ public sealed record SecurityPolicy
     /// <summary>AUTO_BAN_* and MAX_BANS.</summary>
     public Bans.AutoBanSettings AutoBan { get; init; } = Bans.AutoBanSettings.Defaults;
 
+    /// <summary>FLEET_*: the fleet this node follows (read at start); null when FLEET_REDIS is not set.</summary>
+    public Fleet.FleetSettings? Fleet { get; init; }
+
     /// <summary>Whitelist mode: only the listed keys may connect.</summary>
     public bool WhitelistMode => AllowedNodeKeys.Count > 0;
 

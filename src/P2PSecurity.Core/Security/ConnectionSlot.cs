@@ -16,6 +16,7 @@ public sealed class ConnectionSlot
     private bool _secured;
     private bool _authenticated;
     private int _forcedReason;
+    private int _fleetEvicted;
 
     private readonly long _openedTimestamp;
 
@@ -118,6 +119,12 @@ public sealed class ConnectionSlot
         Interlocked.Exchange(ref _forcedReason, (int)decision.Reason);
         Evict(decision);
     }
+
+    /// <summary>
+    /// True the first time only: the fleet's enforcement pass judges every live connection on every new view, and
+    /// closes each at most once (its close is on its way after the first).
+    /// </summary>
+    internal bool FirstFleetEviction() => Interlocked.Exchange(ref _fleetEvicted, 1) == 0;
 
     internal bool Evict(SecurityDecision decision)
     {

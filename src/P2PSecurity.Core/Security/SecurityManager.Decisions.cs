@@ -39,6 +39,10 @@ public sealed partial class SecurityManager
             {
                 return Refuse(remote, null, banned);
             }
+            if (policy.Enabled && FleetAtAccept(key) is var fleetRefusal and not DenyReason.None)
+            {
+                return Refuse(remote, null, fleetRefusal);
+            }
             if (!outbound)
             {
                 // Counted before the per-address checks, so that a full server does not spend an address's rate tokens.
@@ -132,7 +136,8 @@ public sealed partial class SecurityManager
             {
                 return Refuse(slot.Address, key, banned).Decision;
             }
-            var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
+            var proven = slot.ProvenSecret.IsAcceptedBy(policy);
+            var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideNode(policy, lockdown, key, proven), proven);
             if (reason != DenyReason.None)
             {
                 NotifyNodeRefused(slot.Address, key, reason);
@@ -148,7 +153,8 @@ public sealed partial class SecurityManager
             var latest = Policy;
             var latestLockdown = LockdownNow(latest);
             if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
-                DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
+                FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)),
+                    slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
             {
                 slot.Authenticated = false;
                 NotifyNodeRefused(slot.Address, key, late);
@@ -276,7 +282,7 @@ public sealed partial class SecurityManager
         StrikeFor(address, reason);
         if (Policy.LogSecurityEvents)
         {
-            _rejections.RefusedWithKey(address, node, reason);
+            _rejections.RefusedWithKey(address, node, reason, FleetDescription(address, node, reason));
         }
         return new AcceptResult(SecurityDecision.Deny(reason), null);
     }

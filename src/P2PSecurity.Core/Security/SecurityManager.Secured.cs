@@ -22,7 +22,7 @@ public sealed partial class SecurityManager
         var lockdown = LockdownNow(policy);
         try
         {
-            var reason = DecideKey(policy, lockdown, key);
+            var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideKey(policy, lockdown, key), null);
             if (reason != DenyReason.None)
             {
                 NotifyNodeRefused(slot.Address, key, reason);
@@ -37,7 +37,7 @@ public sealed partial class SecurityManager
             var latest = Policy;
             var latestLockdown = LockdownNow(latest);
             if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
-                DecideKey(latest, latestLockdown, key) is var late and not DenyReason.None)
+                FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideKey(latest, latestLockdown, key), null) is var late and not DenyReason.None)
             {
                 slot.Secured = false;
                 NotifyNodeRefused(slot.Address, key, late);

@@ -467,6 +467,10 @@ public sealed partial class SecurityManager : IDisposable
         foreach (var slot in LiveConnections)
         {
             var decision = LiveVerdict(slot, policy, lockdown);
+            if (decision.Reason == DenyReason.NodeNotAllowed && FleetAllows(slot.NodeKey))
+            {
+                continue; // the fleet allows it: a fleet allow joins the allow list
+            }
             if (!decision.Allowed && slot.Evict(decision))
             {
                 closed++;

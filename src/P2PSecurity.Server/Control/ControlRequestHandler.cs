@@ -12,6 +12,7 @@ internal sealed class ControlRequestHandler : IDisposable
     private readonly IServerStatusSource? _server;
     private readonly RecentNodeRefusals _refusals;
     private readonly BanRequests _bans;
+    private readonly FleetRequests _fleet;
     private readonly IDashboardAccess? _dashboard;
     private readonly Lock _gate = new();
     private DateTimeOffset _policyLoadedAt;
@@ -20,6 +21,7 @@ internal sealed class ControlRequestHandler : IDisposable
     {
         _dashboard = dashboard;
         _bans = new BanRequests(manager.Bans);
+        _fleet = new FleetRequests(manager.Fleet, TimeProvider.System);
         _manager = manager;
         _server = server;
         _refusals = refusals;
@@ -50,6 +52,7 @@ internal sealed class ControlRequestHandler : IDisposable
             Requests.Ban => BanRequests.Guard(request, _bans.Ban),
             Requests.Unban => BanRequests.Guard(request, _bans.Unban),
             Requests.Bans => _bans.List(request),
+            Requests.Fleet => FleetRequests.Guard(request, _fleet.Handle),
             Requests.DashboardUrl or Requests.DashboardPassword => Dashboard(request),
             _ => ControlResponse.Failure(request.Type, ErrorCodes.UnknownRequest,
                 $"unknown request type '{Core.Logging.LogText.Escape(request.Type)}'; known: {string.Join(", ", Requests.All)}"),
@@ -80,6 +83,7 @@ internal sealed class ControlRequestHandler : IDisposable
     private StatusInfo WithBans(StatusInfo status)
     {
         status.Bans = _bans.Counts(_manager.Policy.ResolvePath(_manager.Policy.StateDatabase));
+        status.Fleet = _manager.Fleet is { } fleet ? FleetRequests.Describe(fleet) : null;
         return status;
     }
 

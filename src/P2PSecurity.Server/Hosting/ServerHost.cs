@@ -11,6 +11,8 @@ using P2PSecurity.Core.Preflight;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Pipeline;
 using P2PSecurity.Server.Control;
+using P2PSecurity.Server.Fleet;
+using P2PSecurity.Core.Fleet;
 using P2PSecurity.Server.Status;
 using P2PSecurity.Server.Storage;
 using P2PSecurity.Server.Transport;
@@ -125,9 +127,10 @@ public static class ServerHost
             serilog.Dispose();
             throw new StartupException(ex.Message, ex);
         }
+        var store = database!;
         try
         {
-            OpenBans(manager, database!, securityLogger);
+            OpenBans(manager, store, securityLogger);
         }
         catch (BanStoreException ex)
         {
@@ -147,6 +150,18 @@ public static class ServerHost
             serilog.Dispose();
             throw new StartupException("NODE_IDENTITY_FILE " + ex.Message, ex);
         }
+        RedisFleetHub? fleetHub;
+        try
+        {
+            fleetHub = OpenFleet(manager, store, identity, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+        }
+        catch (Exception ex) when (ex is BanStoreException or NodeIdentityException)
+        {
+            manager.Bans?.Dispose();
+            manager.Dispose();
+            serilog.Dispose();
+            throw new StartupException(ex.Message, ex);
+        }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -163,6 +178,10 @@ public static class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = NodeServer.ShutdownBound + TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton(feed);
         AddNodeServer(builder.Services, options, manager, identity);
+        if (fleetHub is not null)
+        {
+            builder.Services.AddHostedService(sp => new FleetService(manager.Fleet!, fleetHub, loggerFactory.CreateLogger(SecurityLog.CategoryName)));
+        }
         return builder;
     }
 
@@ -206,6 +225,53 @@ public static class ServerHost
             store.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// FLEET_REDIS: loads the last applied fleet state from the state database and attaches it to the gates before any
+    /// socket opens, so it is enforced from the first connection, with Redis reachable or not. The follower starts
+    /// with the host. Null when the node is in no fleet.
+    /// </summary>
+    private static RedisFleetHub? OpenFleet(SecurityManager manager, SqliteBanStore store, NodeIdentity identity, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var policy = manager.Policy;
+        if (policy.Fleet is not { } settings)
+        {
+            return null;
+        }
+        var operatorPath = policy.ResolvePath(settings.OperatorIdentityFile);
+        NodeIdentity? signer = null;
+        if (identity.Path is { } own && Path.GetFullPath(own) == operatorPath)
+        {
+            signer = identity;
+        }
+        else if (File.Exists(operatorPath))
+        {
+            signer = NodeIdentity.Load(operatorPath);
+        }
+        var hub = new RedisFleetHub(settings);
+        var sync = new FleetSync(new FleetSigning(settings.Name, settings.OperatorKeys), store.Fleet(settings.Name), hub, logger)
+        {
+            HubDisplay = settings.Display,
+            OperatorIdentity = signer,
+        };
+        manager.AttachFleet(sync);
+        if (sync.LastApplied.IsZero)
+        {
+            // A node that has never applied anything takes the fleet's snapshot before it listens, so it does not
+            // admit for its first moments what every other node refuses. Bounded: an unreachable hub delays the
+            // start by at most this long, and the follower keeps trying afterwards.
+            try
+            {
+                sync.TryLoadSnapshotAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException ex) when (ex.InnerException is FleetHubException hubError)
+            {
+                // Unreachable now: the follower takes the snapshot once the hub answers.
+                SecurityLog.FleetUnreachable(logger, settings.Name, settings.Display, hubError.Message, sync.LastApplied.ToString(), 0);
+            }
+        }
+        return hub;
     }
 
     /// <summary>Checks the policy file before anything else starts, to learn where to log and to refuse a bad file.</summary>

@@ -264,6 +264,9 @@ public sealed class SqliteBanStore : IBanStore
         return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
     }
 
+    /// <summary>The fleet's last applied state in this database (issue 14), for the fleet named <paramref name="fleet"/>.</summary>
+    public SqliteFleetStore Fleet(string fleet) => new(this, Path, fleet);
+
     public void Dispose()
     {
         lock (_gate)

@@ -39,6 +39,19 @@ internal static class StateSchema
             changed_at_ms INTEGER NOT NULL
         );
         """,
+        // 2 -> 3: the last applied fleet state (issue 14), so a node enforces it at start and while Redis is away.
+        """
+        CREATE TABLE fleet_decisions (
+            target        TEXT    NOT NULL,      -- canonical, as in bans
+            row_kind      INTEGER NOT NULL,      -- 1: a refusal (block or ban), 2: an allow
+            decision      TEXT    NOT NULL,      -- the decision's text form: block 10.0.0.0/8, ban 203.0.113.7 1767225600000, allow <key>
+            PRIMARY KEY (target, row_kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE fleet_meta (
+            fleet         TEXT    PRIMARY KEY,
+            last_id       TEXT    NOT NULL       -- the stream id the rows cover
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Count;
