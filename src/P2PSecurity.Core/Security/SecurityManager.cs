@@ -46,6 +46,9 @@ public sealed partial class SecurityManager : IDisposable
     private long _racyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
 
+    /// <summary>What the last load parsed of the long lists, reused by the next (written only under the reload lock).</summary>
+    private PolicyParseCache _parsed = PolicyParseCache.Empty;
+
     private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time, LockdownSwitch lockdown)
     {
         _lockdown = lockdown;
@@ -83,6 +86,7 @@ public sealed partial class SecurityManager : IDisposable
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
         IReadOnlyList<string> secretFiles = [];
+        var parsed = PolicyParseCache.Empty;
         if (bytes is null)
         {
             policy = SecurityPolicy.Defaults with { Revision = 1, SourcePath = fullPath };
@@ -90,7 +94,8 @@ public sealed partial class SecurityManager : IDisposable
         }
         else
         {
-            var result = PolicyLoader.Load(bytes, fullPath, contentHash: null, context);
+            var result = PolicyLoader.Load(bytes, fullPath, contentHash: null, context, PolicyParseCache.Empty);
+            parsed = result.Parsed ?? PolicyParseCache.Empty;
             if (result.Policy is null)
             {
                 throw new PolicyLoadException(fullPath, result.Diagnostics);
@@ -106,6 +111,7 @@ public sealed partial class SecurityManager : IDisposable
         {
             _loadContext = context,
             _secrets = SecretFilesWatch.Take(secretFiles),
+            _parsed = parsed,
         };
         manager._racyWindowNs = racyWindowNs;
         foreach (var warning in diagnostics)
@@ -277,7 +283,11 @@ public sealed partial class SecurityManager : IDisposable
         {
             return LastReload; // same broken content: already reported once
         }
-        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash, _loadContext);
+        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash, _loadContext, ReuseParsedLists ? _parsed : null);
+        if (loaded.Parsed is not null)
+        {
+            _parsed = loaded.Parsed;
+        }
         Volatile.Write(ref _secrets, secretsBefore.Covers(loaded.SecretFiles) ? secretsBefore : SecretFilesWatch.Take(loaded.SecretFiles));
         if (loaded.Policy is not null && hash == current.ContentHash && SameNetworkKeys(current, loaded.Policy))
         {
@@ -446,6 +456,12 @@ public sealed partial class SecurityManager : IDisposable
 
     private static PolicyFileWatch NewWatch(TimeProvider time, FileStamp stamp, long racyWindowNs) =>
         new(stamp, UnixNs(time), time.GetTimestamp(), racyWindowNs, PolicyFileWatch.RecheckTicks(time));
+
+    /// <summary>
+    /// Whether a reload reuses what the last one parsed of the long lists (the default). Off only for the
+    /// benchmark of a reload from scratch.
+    /// </summary>
+    internal bool ReuseParsedLists { get; set; } = true;
 
     /// <summary>
     /// How long after a change the file's content is re-checked even though its metadata did not move (see
