@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2PSecurity.Core.EnvFile;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Metrics;
@@ -70,39 +71,28 @@ public sealed partial class SecurityManager : IDisposable
     /// it cannot read (an empty block list would fail open). Secret files the policy names are read and watched
     /// too, and the systemd credential in <paramref name="context"/> (default: this process's <c>$CREDENTIALS_DIRECTORY</c>).
     /// </summary>
-    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null)
+    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null) =>
+        Create(PolicyFileStart.Load(policyPath, time, context), logger);
+
+    /// <summary>Starts deciding on a file already read and validated (the server looks at it first, then starts here).</summary>
+    public static SecurityManager Create(PolicyFileStart start, ILogger? logger = null)
     {
         logger ??= NullLogger.Instance;
-        time ??= TimeProvider.System;
-        context ??= PolicyLoadContext.FromEnvironment();
-        var fullPath = Path.GetFullPath(policyPath);
-        var (stamp, bytes, readError) = ReadStable(fullPath);
-        if (readError is not null)
-        {
-            throw new PolicyLoadException(fullPath, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {fullPath}: {readError}")]);
-        }
+        var time = start.Time;
+        var context = start.Context;
+        var fullPath = start.FullPath;
+        var stamp = start.Read.Stamp;
+        var bytes = start.Read.Bytes;
         var racyWindowNs = FileSystemClock.RacyWindowNs(Path.GetDirectoryName(fullPath)!);
-        var watch = NewWatch(time, stamp, racyWindowNs);
-        SecurityPolicy policy;
-        IReadOnlyList<PolicyDiagnostic> diagnostics = [];
-        IReadOnlyList<string> secretFiles = [];
-        var parsed = PolicyParseCache.Empty;
+        // Timed from the moment the file was read, not now: the racy window is about writes just after that read.
+        var watch = new PolicyFileWatch(stamp, start.ReadAtUnixNs, start.ReadAtTimestamp, racyWindowNs, PolicyFileWatch.RecheckTicks(time));
+        var policy = start.Policy;
+        var diagnostics = start.Diagnostics;
+        var secretFiles = start.Loaded?.SecretFiles ?? [];
+        var parsed = start.Loaded?.Parsed ?? PolicyParseCache.Empty;
         if (bytes is null)
         {
-            policy = SecurityPolicy.Defaults with { Revision = 1, SourcePath = fullPath };
             SecurityLog.PolicyDefaults(logger, fullPath);
-        }
-        else
-        {
-            var result = PolicyLoader.Load(bytes, fullPath, contentHash: null, context, PolicyParseCache.Empty);
-            parsed = result.Parsed ?? PolicyParseCache.Empty;
-            if (result.Policy is null)
-            {
-                throw new PolicyLoadException(fullPath, result.Diagnostics);
-            }
-            policy = result.Policy with { Revision = 1 };
-            diagnostics = result.Diagnostics;
-            secretFiles = result.SecretFiles;
         }
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
         var lockdown = LockdownSwitch.Open(LockdownStore.PathFor(fullPath), time, logger);
@@ -352,42 +342,6 @@ public sealed partial class SecurityManager : IDisposable
     }
 
     /// <summary>
-    /// Reads the file so that the bytes belong to the stamp: if the file changed while it was read (a writer in the
-    /// middle of its work), read again. Returns null bytes when the file is missing (no error) or unreadable (error).
-    /// </summary>
-    private static (FileStamp Stamp, byte[]? Bytes, string? Error) ReadStable(string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var before = FileStamp.Read(path);
-            if (!before.Exists)
-            {
-                return (before, null, null);
-            }
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (FileNotFoundException)
-            {
-                return (FileStamp.Missing, null, null);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Keep the stamp: the file is re-read when it changes (e.g. its permissions are fixed, which moves ctime).
-                return (before, null, ex.Message);
-            }
-            var after = FileStamp.Read(path);
-            if (after == before || attempt == 3)
-            {
-                // After three unstable reads, keep the first stamp: the racy check reads again shortly.
-                return (before, bytes, null);
-            }
-        }
-    }
-
-    /// <summary>
     /// Reads the file once it is not in the middle of an in-place write (see <see cref="InPlaceWriteGuard"/>). A check
     /// on a connection or the poll never waits: while the file is unsettled it publishes a pending watch and returns
     /// null. An explicit reload (<paramref name="wait"/>) waits for the write to settle, up to
@@ -397,7 +351,7 @@ public sealed partial class SecurityManager : IDisposable
     /// Judged twice: on a cheap <c>statx</c> before reading (so a large file is not read again and again while it is
     /// being written), and on the stamp the bytes read belong to, because the next write can start between the two.
     /// </remarks>
-    private (FileStamp Stamp, byte[]? Bytes, string? Error)? ReadSettled(bool wait)
+    private StampedRead? ReadSettled(bool wait)
     {
         var settle = SettleWindow;
         var previous = Volatile.Read(ref _watch).Stamp;
@@ -409,7 +363,7 @@ public sealed partial class SecurityManager : IDisposable
             var giveUp = wait && _time.GetElapsedTime(waitStarted) >= MaxSettleWait;
             if (remaining <= TimeSpan.Zero || giveUp)
             {
-                var read = ReadStable(PolicyPath);
+                var read = EnvFileReader.ReadStamped(PolicyPath);
                 stamp = read.Stamp;
                 remaining = read.Bytes is null ? TimeSpan.Zero : InPlaceWriteGuard.Remaining(read.Stamp, previous, UnixNowNs(), settle);
                 if (remaining <= TimeSpan.Zero || giveUp)
