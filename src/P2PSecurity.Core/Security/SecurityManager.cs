@@ -70,12 +70,15 @@ public sealed partial class SecurityManager : IDisposable
     /// throws <see cref="PolicyLoadException"/> listing every error, because a server must not start on a policy
     /// it cannot read (an empty block list would fail open). Secret files the policy names are read and watched
     /// too, and the systemd credential in <paramref name="context"/> (default: this process's <c>$CREDENTIALS_DIRECTORY</c>).
+    /// The operator's lockdown is kept by <paramref name="lockdownStore"/>, given the policy loaded (the server's:
+    /// the state database); without one, in a file beside the policy.
     /// </summary>
-    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null) =>
-        Create(PolicyFileStart.Load(policyPath, time, context), logger);
+    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null,
+        Func<SecurityPolicy, ILockdownStore>? lockdownStore = null) =>
+        Create(PolicyFileStart.Load(policyPath, time, context), logger, lockdownStore);
 
     /// <summary>Starts deciding on a file already read and validated (the server looks at it first, then starts here).</summary>
-    public static SecurityManager Create(PolicyFileStart start, ILogger? logger = null)
+    public static SecurityManager Create(PolicyFileStart start, ILogger? logger = null, Func<SecurityPolicy, ILockdownStore>? lockdownStore = null)
     {
         logger ??= NullLogger.Instance;
         var time = start.Time;
@@ -95,7 +98,7 @@ public sealed partial class SecurityManager : IDisposable
             SecurityLog.PolicyDefaults(logger, fullPath);
         }
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
-        var lockdown = LockdownSwitch.Open(LockdownStore.PathFor(fullPath), time, logger);
+        var lockdown = LockdownSwitch.Open(lockdownStore?.Invoke(policy) ?? new LockdownFileStore(LockdownStore.PathFor(fullPath)), time, logger);
         lockdown.ObservePolicy(policy.Lockdown, first.At);
         var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown)
         {
