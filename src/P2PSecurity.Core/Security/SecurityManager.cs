@@ -47,6 +47,9 @@ public sealed partial class SecurityManager : IDisposable
     private long _racyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
 
+    /// <summary>The bytes last hashed and their hash (written only under the reload lock).</summary>
+    private (byte[] Bytes, string Hash)? _lastRead;
+
     /// <summary>What the last load parsed of the long lists, reused by the next (written only under the reload lock).</summary>
     private PolicyParseCache _parsed = PolicyParseCache.Empty;
 
@@ -246,7 +249,7 @@ public sealed partial class SecurityManager : IDisposable
             return missing;
         }
         _missingReported = false;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var hash = HashOf(bytes);
         var emptied = TruncatedFileGuard.IsEmptied(bytes, hash, current);
         if (emptied && !acceptEmpty)
         {
@@ -381,6 +384,22 @@ public sealed partial class SecurityManager : IDisposable
             }
             WaitOnClock(remaining + TimeSpan.FromMilliseconds(1));
         }
+    }
+
+    /// <summary>
+    /// The content's SHA-256, or the last read's when the bytes are the same: the racy re-reads in the window after
+    /// a change (up to one a millisecond) find the same content nearly every time, and comparing bytes costs a small
+    /// part of hashing them.
+    /// </summary>
+    private string HashOf(byte[] bytes)
+    {
+        if (_lastRead is { } last && last.Bytes.AsSpan().SequenceEqual(bytes))
+        {
+            return last.Hash;
+        }
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        _lastRead = (bytes, hash);
+        return hash;
     }
 
     /// <summary>Blocks for <paramref name="delay"/> as the injected clock counts it (a test advances a fake clock).</summary>
