@@ -45,24 +45,10 @@ internal sealed class ListValueSpan
                 "(write the list without backslashes or '$', then the tools can edit it)");
         }
         var tokens = new List<ListToken>();
-        var i = 0;
-        while (i < inner.Length)
+        foreach (var token in ListTokenizer.Tokens(inner))
         {
-            if (IsSeparator(inner[i]))
-            {
-                i++;
-                continue;
-            }
-            var start = i;
-            while (i < inner.Length && !IsSeparator(inner[i]))
-            {
-                i++;
-            }
-            tokens.Add(new ListToken(innerStart + start, inner[start..i]));
+            tokens.Add(new ListToken(innerStart + token.Start, inner.Substring(token.Start, token.Length)));
         }
         return new ListValueSpan(assignment, innerStart, innerEnd, tokens);
     }
-
-    /// <summary>The loader's separators: commas and any whitespace, newlines included.</summary>
-    public static bool IsSeparator(char c) => c == ',' || char.IsWhiteSpace(c);
 }

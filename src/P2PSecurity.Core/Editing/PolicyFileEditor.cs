@@ -1,4 +1,5 @@
 using System.Text;
+using P2PSecurity.Core.EnvFile;
 using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Core.Editing;
@@ -177,18 +178,14 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
 
     internal static string ReadText(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
+        var bytes = EnvFileReader.Read(path, out var exists, out var error);
+        if (!exists)
         {
             return string.Empty; // a missing file means the defaults; the first edit creates it
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (bytes is null)
         {
-            throw new PolicyEditException(PolicyEditFailure.Io, $"cannot read {path}: {ex.Message}", ex);
+            throw new PolicyEditException(PolicyEditFailure.Io, $"cannot read {path}: {error}");
         }
         try
         {

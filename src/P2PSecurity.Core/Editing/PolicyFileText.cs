@@ -1,4 +1,5 @@
 using System.Text;
+using P2PSecurity.Core.EnvFile;
 using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Core.Editing;
@@ -20,18 +21,14 @@ public static class PolicyFileText
     /// <summary>Reads and validates a file; a missing file validates as empty (the embedded defaults).</summary>
     public static (PolicyLoadResult Result, string? Text, bool Exists) Load(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
+        var bytes = EnvFileReader.Read(path, out var exists, out var error);
+        if (!exists)
         {
             return (Validate(string.Empty, path), null, false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (bytes is null)
         {
-            return (Failed(null, $"cannot read {path}: {ex.Message}"), null, true);
+            return (Failed(null, $"cannot read {path}: {error}"), null, true);
         }
         try
         {

@@ -15,15 +15,12 @@ public static class PolicyListEntries
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<string>();
-        foreach (var token in assignment.Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in ListTokenizer.Split(assignment.Value))
         {
-            foreach (var part in token.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            var canonical = ListEntry.CanonicalOrNull(list, part) ?? part;
+            if (seen.Add(canonical))
             {
-                var canonical = ListEntry.CanonicalOrNull(list, part) ?? part;
-                if (seen.Add(canonical))
-                {
-                    result.Add(canonical);
-                }
+                result.Add(canonical);
             }
         }
         return result;

@@ -25,7 +25,20 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
     /// </summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out IpRange? range, [NotNullWhen(false)] out string? error)
     {
+        if (TryParse(text, out var first, out var last, out var canonical, out error))
+        {
+            range = new IpRange(first, last, canonical);
+            return true;
+        }
         range = null;
+        return false;
+    }
+
+    /// <summary>As <see cref="TryParse(string, out IpRange?, out string?)"/>, without the object (a long list keeps its ranges in arrays).</summary>
+    internal static bool TryParse(string text, out UInt128 first, out UInt128 last, [NotNullWhen(true)] out string? canonical, [NotNullWhen(false)] out string? error)
+    {
+        first = last = UInt128.Zero;
+        canonical = null;
         var s = text.Trim();
         var slash = s.IndexOf('/');
         var addressText = slash < 0 ? s : s[..slash];
@@ -65,8 +78,8 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         }
         var key = IpAddressKey.From(address);
         var hostMask = bits == 128 ? UInt128.Zero : UInt128.MaxValue >> bits;
-        var first = key & ~hostMask;
-        var last = first | hostMask;
+        first = key & ~hostMask;
+        last = first | hostMask;
         if (first != key)
         {
             error = $"has host bits set below its /{prefix} prefix: did you mean {Format(first, bits, isV4)} or {Format(key, 128, isV4)}/{(isV4 ? 32 : 128)}?";
@@ -75,11 +88,10 @@ public sealed record IpRange(UInt128 First, UInt128 Last, string Canonical)
         // Plain IPv4 in decimal without leading zeros (the only form accepted), with no host bits and a plain prefix
         // below /32, is already written canonically: keep the text instead of formatting it again (100,000 entries
         // per reload). A /32 is written without its prefix, like the single address it is.
-        var canonical = address.AddressFamily == AddressFamily.InterNetwork &&
+        canonical = address.AddressFamily == AddressFamily.InterNetwork &&
             (slash < 0 || (prefix < 32 && (s[slash + 1] != '0' || s.Length == slash + 2)))
             ? s
             : Format(first, bits, isV4);
-        range = new IpRange(first, last, canonical);
         error = null;
         return true;
     }

@@ -21,12 +21,33 @@ public sealed class IpRangeSet
         var starts = Array.ConvertAll(all, r => r.First);
         var ends = Array.ConvertAll(all, r => r.Last);
         Array.Sort(starts, ends); // sorts both by start, with the default UInt128 comparison (no delegate per compare)
-        var firsts = new List<UInt128>(starts.Length);
-        var lasts = new List<UInt128>(starts.Length);
+        (_firsts, _lasts) = Merge(starts, ends);
+    }
+
+    private IpRangeSet(UInt128[] firsts, UInt128[] lasts)
+    {
+        _firsts = firsts;
+        _lasts = lasts;
+    }
+
+    /// <summary>
+    /// Builds the set from ranges already sorted by their first address (duplicates and overlaps allowed): one pass,
+    /// no sort. A reload that changed a few entries of a long list keeps its sorted ranges and comes here.
+    /// </summary>
+    internal static IpRangeSet FromSorted(UInt128[] starts, UInt128[] ends)
+    {
+        var (firsts, lasts) = Merge(starts, ends);
+        return new IpRangeSet(firsts, lasts);
+    }
+
+    private static (UInt128[] Firsts, UInt128[] Lasts) Merge(UInt128[] starts, UInt128[] ends)
+    {
+        var firsts = new UInt128[starts.Length];
+        var lasts = new UInt128[starts.Length];
+        var n = 0;
         for (var i = 0; i < starts.Length; i++)
         {
             var (first, last) = (starts[i], ends[i]);
-            var n = lasts.Count;
             if (n > 0 && (first <= lasts[n - 1] || (lasts[n - 1] != UInt128.MaxValue && first == lasts[n - 1] + 1)))
             {
                 if (last > lasts[n - 1])
@@ -35,11 +56,16 @@ public sealed class IpRangeSet
                 }
                 continue;
             }
-            firsts.Add(first);
-            lasts.Add(last);
+            firsts[n] = first;
+            lasts[n] = last;
+            n++;
         }
-        _firsts = [.. firsts];
-        _lasts = [.. lasts];
+        if (n < firsts.Length)
+        {
+            Array.Resize(ref firsts, n);
+            Array.Resize(ref lasts, n);
+        }
+        return (firsts, lasts);
     }
 
     /// <summary>Number of merged ranges.</summary>

@@ -89,8 +89,24 @@ public static class PolicyDiff
         {
             return;
         }
-        var added = after.Where(x => !before.Contains(x)).Select(format).Order(StringComparer.Ordinal).ToList();
-        var removed = before.Where(x => !after.Contains(x)).Select(format).Order(StringComparer.Ordinal).ToList();
+        List<string> added;
+        List<string> removed;
+        if (after is EntrySet derived && derived.IsDerivedFrom((IReadOnlySet<string>)before))
+        {
+            // A reload that patched a few entries of a long list knows what it patched.
+            added = [.. derived.Added.Order(StringComparer.Ordinal)];
+            removed = [.. derived.Removed.Order(StringComparer.Ordinal)];
+        }
+        else
+        {
+            var addedItems = after.Where(x => !before.Contains(x)).ToList();
+            added = [.. addedItems.Select(format).Order(StringComparer.Ordinal)];
+            // Every entry of before that is not in after: none when no entry was added and the counts are equal, and
+            // then the second pass over a long list is skipped.
+            removed = before.Count == after.Count - addedItems.Count
+                ? []
+                : [.. before.Where(x => !after.Contains(x)).Select(format).Order(StringComparer.Ordinal)];
+        }
         if (added.Count > 0)
         {
             changes.Add($"{key}: {addedVerb} {Format(added)}");

@@ -14,4 +14,7 @@ public sealed record PolicyLoadResult(SecurityPolicy? Policy, IReadOnlyList<Poli
     /// a secret file's mode is tried again when that file changes.
     /// </summary>
     public IReadOnlyList<string> SecretFiles { get; init; } = [];
+
+    /// <summary>The parsed long lists, for the next load to reuse (see <see cref="PolicyParseCache"/>).</summary>
+    internal PolicyParseCache? Parsed { get; init; }
 }

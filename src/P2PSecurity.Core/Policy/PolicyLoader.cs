@@ -16,7 +16,7 @@ public static class PolicyLoader
     public static PolicyLoadResult Load(byte[] bytes, string? sourcePath) => Load(bytes, sourcePath, contentHash: null);
 
     /// <summary>As above, with the bytes' SHA-256 already computed by the caller (a reload hashes first to skip unchanged content).</summary>
-    internal static PolicyLoadResult Load(byte[] bytes, string? sourcePath, string? contentHash, PolicyLoadContext? context = null)
+    internal static PolicyLoadResult Load(byte[] bytes, string? sourcePath, string? contentHash, PolicyLoadContext? context = null, PolicyParseCache? reuse = null)
     {
         string text;
         try
@@ -28,14 +28,22 @@ public static class PolicyLoader
             var line = 1 + bytes.AsSpan(0, Math.Max(0, Math.Min(ex.Index, bytes.Length))).Count((byte)'\n');
             return new PolicyLoadResult(null, [new PolicyDiagnostic(DiagnosticSeverity.Error, line, null, null, "the file is not valid UTF-8 text (binary or another encoding?)")]);
         }
-        return Load(text, sourcePath, contentHash ?? Convert.ToHexStringLower(SHA256.HashData(bytes)), context);
+        return Load(text, sourcePath, contentHash ?? Convert.ToHexStringLower(SHA256.HashData(bytes)), context, reuse);
     }
 
     /// <summary>
     /// Validates file text. Secret files it names are read too (relative to <paramref name="sourcePath"/>'s folder),
     /// and the systemd credential in <paramref name="context"/> (default: this process's <c>$CREDENTIALS_DIRECTORY</c>).
     /// </summary>
-    public static PolicyLoadResult Load(string text, string? sourcePath, string? contentHash = null, PolicyLoadContext? context = null)
+    public static PolicyLoadResult Load(string text, string? sourcePath, string? contentHash = null, PolicyLoadContext? context = null) =>
+        Load(text, sourcePath, contentHash, context, reuse: null);
+
+    /// <summary>
+    /// As above, reusing what an earlier load parsed (<paramref name="reuse"/>): a list whose value is unchanged is
+    /// taken whole, and a block list in which a few entries changed is parsed only where it changed. The result's
+    /// <see cref="PolicyLoadResult.Parsed"/> is what to pass to the next load.
+    /// </summary>
+    internal static PolicyLoadResult Load(string text, string? sourcePath, string? contentHash, PolicyLoadContext? context, PolicyParseCache? reuse)
     {
         var document = EnvFileParser.Parse(text);
         var diagnostics = new List<PolicyDiagnostic>();
@@ -47,9 +55,9 @@ public static class PolicyLoader
         var reader = new SettingReader(values, diagnostics);
         var defaults = SecurityPolicy.Defaults;
 
-        var allowed = reader.NodeKeys(PolicyKeys.AllowedNodeKeys);
-        var blocked = reader.NodeKeys(PolicyKeys.BlockedNodeKeys);
-        var (blockedIps, blockedIpEntries) = reader.IpRanges(PolicyKeys.BlockedIpAddresses);
+        var allowed = reader.KeySet(PolicyKeys.AllowedNodeKeys, reuse?.AllowedNodeKeys);
+        var blocked = reader.KeySet(PolicyKeys.BlockedNodeKeys, reuse?.BlockedNodeKeys);
+        var blockList = reader.BlockList(PolicyKeys.BlockedIpAddresses, reuse?.BlockedIps);
         var keys = NetworkKeyReader.Read(values, diagnostics, sourcePath, context ?? PolicyLoadContext.FromEnvironment(), reader.Secret);
         var policy = new SecurityPolicy
         {
@@ -65,10 +73,10 @@ public static class PolicyLoader
             MaxConnectionsPerIp = reader.Int(PolicyKeys.MaxConnectionsPerIp, defaults.MaxConnectionsPerIp, 1, 100_000),
             ConnectionRateLimit = reader.Rate(PolicyKeys.ConnectionRateLimit, defaults.ConnectionRateLimit),
             MessageRateLimit = reader.Rate(PolicyKeys.MessageRateLimit, defaults.MessageRateLimit),
-            AllowedNodeKeys = allowed.ToFrozenSet(),
-            BlockedNodeKeys = blocked.ToFrozenSet(),
-            BlockedIpEntries = new System.Collections.ObjectModel.ReadOnlySet<string>(blockedIpEntries),
-            BlockedIps = new IpRangeSet(blockedIps),
+            AllowedNodeKeys = allowed?.Keys ?? FrozenSet<NodeKey>.Empty,
+            BlockedNodeKeys = blocked?.Keys ?? FrozenSet<NodeKey>.Empty,
+            BlockedIpEntries = blockList is null ? System.Collections.ObjectModel.ReadOnlySet<string>.Empty : blockList.Entries,
+            BlockedIps = blockList?.Set ?? IpRangeSet.Empty,
             EnableMessageSigning = reader.Bool(PolicyKeys.EnableMessageSigning, defaults.EnableMessageSigning),
             RejectUnsignedMessages = reader.Bool(PolicyKeys.RejectUnsignedMessages, defaults.RejectUnsignedMessages),
             LogSecurityEvents = reader.Bool(PolicyKeys.LogSecurityEvents, defaults.LogSecurityEvents),
@@ -98,10 +106,11 @@ public static class PolicyLoader
         policy = policy with
         {
             Fleet = Fleet.FleetSettingsReader.Read(values, diagnostics, sourcePath, context ?? PolicyLoadContext.FromEnvironment(),
-                reader.NodeKeys(PolicyKeys.FleetOperatorKeys), policy.NodeIdentityFile),
+                (IReadOnlySet<NodeKey>?)reader.KeySet(PolicyKeys.FleetOperatorKeys, null)?.Keys ?? FrozenSet<NodeKey>.Empty, policy.NodeIdentityFile),
         };
 
-        foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
+        var allowedKeys = policy.AllowedNodeKeys;
+        foreach (var key in policy.BlockedNodeKeys.Where(allowedKeys.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {
             diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.BlockedNodeKeys)?.Line, PolicyKeys.BlockedNodeKeys, null,
                 $"node {key.ToShortString()}… is both allowed and blocked; the block wins"));
@@ -129,7 +138,11 @@ public static class PolicyLoader
         var ok = diagnostics.TrueForAll(d => d.Severity != DiagnosticSeverity.Error);
         // Settings are read in a fixed order; an operator reads the file top to bottom. (Stable: same-line findings keep their order.)
         var inFileOrder = diagnostics.OrderBy(d => d.Line ?? 0).ToList();
-        return new PolicyLoadResult(ok ? policy : null, inFileOrder) { SecretFiles = keys.Files };
+        return new PolicyLoadResult(ok ? policy : null, inFileOrder)
+        {
+            SecretFiles = keys.Files,
+            Parsed = new PolicyParseCache(allowed ?? reuse?.AllowedNodeKeys, blocked ?? reuse?.BlockedNodeKeys, blockList ?? reuse?.BlockedIps),
+        };
     }
 
     private static Dictionary<string, EnvAssignment> CollectKnownKeys(EnvDocument document, List<PolicyDiagnostic> diagnostics)
@@ -316,24 +329,50 @@ public static class PolicyLoader
         }
 
         /// <summary>
-        /// The keys of a list, duplicates collapsed. A HashSet sized for the list up front (a key takes at least 65
-        /// characters with its separator), so that it neither grows nor is copied again by ToFrozenSet.
+        /// The keys of a list, duplicates collapsed, or null when the list is not set or has a bad key. A value equal
+        /// to <paramref name="previous"/>'s is not parsed again: its frozen set is taken as it is.
         /// </summary>
-        public HashSet<NodeKey> NodeKeys(string key)
+        public KeyListParse? KeySet(string key, KeyListParse? previous)
         {
-            var seen = new HashSet<NodeKey>(values.TryGetValue(key, out var list) ? (list.Value.Length / 65) + 1 : 0);
-            foreach (var (start, length, line, a) in EntrySpans(key))
+            if (!values.TryGetValue(key, out var a))
             {
-                if (NodeKey.TryParse(a.Value.AsSpan(start, length), out var nodeKey, out var error))
+                return null;
+            }
+            if (previous is not null && string.Equals(previous.Value, a.Value, StringComparison.Ordinal))
+            {
+                return previous;
+            }
+            // Sized for the list up front (a key takes at least 65 characters with its separator), so that it
+            // neither grows nor is copied again by ToFrozenSet.
+            var seen = new HashSet<NodeKey>((a.Value.Length / 65) + 1);
+            var ok = true;
+            foreach (var token in ListTokenizer.Tokens(a.Value))
+            {
+                if (NodeKey.TryParse(a.Value.AsSpan(token.Start, token.Length), out var nodeKey, out var error))
                 {
                     seen.Add(nodeKey);
                 }
                 else
                 {
-                    Error(a, a.Value.Substring(start, length), "is not a node key: " + error, line);
+                    Error(a, a.Value.Substring(token.Start, token.Length), "is not a node key: " + error, a.Line + token.Line);
+                    ok = false;
                 }
             }
-            return seen;
+            return ok ? new KeyListParse(a.Value, seen.ToFrozenSet()) : null;
+        }
+
+        /// <summary>
+        /// The block list, or null when it is not set or has a bad entry. Reuses <paramref name="previous"/> where the
+        /// value did not change (see <see cref="BlockListParse.Update"/>).
+        /// </summary>
+        public BlockListParse? BlockList(string key, BlockListParse? previous)
+        {
+            if (!values.TryGetValue(key, out var a))
+            {
+                return null;
+            }
+            BlockListParse.ErrorSink sink = (entry, error, line) => Error(a, entry, error, a.Line + line);
+            return previous is null ? BlockListParse.Parse(a.Value, sink) : BlockListParse.Update(previous, a.Value, sink);
         }
 
         /// <summary>The ranges of a list, and their canonical forms (the set is handed to ToFrozenSet as it is).</summary>
@@ -453,39 +492,18 @@ public static class PolicyLoader
             return fallback;
         }
 
-        /// <summary>Splits a list value on commas, whitespace and newlines, keeping each entry's line.</summary>
-        private IEnumerable<(string Entry, int Line, EnvAssignment Assignment)> Entries(string key) =>
-            EntrySpans(key).Select(e => (e.Assignment.Value.Substring(e.Start, e.Length), e.Line, e.Assignment));
-
-        /// <summary>The entries of a list value as positions in it, so that a list of node keys allocates no string per key.</summary>
-        private IEnumerable<(int Start, int Length, int Line, EnvAssignment Assignment)> EntrySpans(string key)
+        /// <summary>Splits a list value on commas, whitespace and newlines (<see cref="ListTokenizer"/>), keeping each entry's line.</summary>
+        private List<(string Entry, int Line, EnvAssignment Assignment)> Entries(string key)
         {
-            if (!values.TryGetValue(key, out var a))
+            var result = new List<(string, int, EnvAssignment)>();
+            if (values.TryGetValue(key, out var a))
             {
-                yield break;
-            }
-            var value = a.Value;
-            var line = a.Line;
-            var i = 0;
-            while (i < value.Length)
-            {
-                var c = value[i];
-                if (c == ',' || char.IsWhiteSpace(c))
+                foreach (var token in ListTokenizer.Tokens(a.Value))
                 {
-                    if (c == '\n')
-                    {
-                        line++;
-                    }
-                    i++;
-                    continue;
+                    result.Add((a.Value.Substring(token.Start, token.Length), a.Line + token.Line, a));
                 }
-                var start = i;
-                while (i < value.Length && value[i] != ',' && !char.IsWhiteSpace(value[i]))
-                {
-                    i++;
-                }
-                yield return (start, i - start, line, a);
             }
+            return result;
         }
     }
 }

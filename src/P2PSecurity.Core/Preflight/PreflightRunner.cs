@@ -1,3 +1,4 @@
+using P2PSecurity.Core.EnvFile;
 using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Core.Preflight;
@@ -55,14 +56,10 @@ public static class PreflightRunner
                 "copy .env.example there, or give the right --env-file"));
             return SecurityPolicy.Defaults with { SourcePath = envPath };
         }
-        byte[] bytes;
-        try
+        var bytes = EnvFileReader.Read(envPath, out _, out var readError);
+        if (bytes is null)
         {
-            bytes = File.ReadAllBytes(envPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            checks.Add(PreflightCheck.Err("policy", $"policy {envPath} cannot be read: {ex.Message}", "fix its owner or mode; the server must read it as the user it runs as"));
+            checks.Add(PreflightCheck.Err("policy", $"policy {envPath} cannot be read: {readError ?? "it disappeared"}", "fix its owner or mode; the server must read it as the user it runs as"));
             return null;
         }
         var loaded = PolicyLoader.Load(bytes, envPath);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2PSecurity.Core.EnvFile;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Metrics;
@@ -46,6 +47,12 @@ public sealed partial class SecurityManager : IDisposable
     private long _racyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
 
+    /// <summary>The bytes last hashed and their hash (written only under the reload lock).</summary>
+    private (byte[] Bytes, string Hash)? _lastRead;
+
+    /// <summary>What the last load parsed of the long lists, reused by the next (written only under the reload lock).</summary>
+    private PolicyParseCache _parsed = PolicyParseCache.Empty;
+
     private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time, LockdownSwitch lockdown)
     {
         _lockdown = lockdown;
@@ -70,37 +77,28 @@ public sealed partial class SecurityManager : IDisposable
     /// the state database); without one, in a file beside the policy.
     /// </summary>
     public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null,
-        Func<SecurityPolicy, ILockdownStore>? lockdownStore = null)
+        Func<SecurityPolicy, ILockdownStore>? lockdownStore = null) =>
+        Create(PolicyFileStart.Load(policyPath, time, context), logger, lockdownStore);
+
+    /// <summary>Starts deciding on a file already read and validated (the server looks at it first, then starts here).</summary>
+    public static SecurityManager Create(PolicyFileStart start, ILogger? logger = null, Func<SecurityPolicy, ILockdownStore>? lockdownStore = null)
     {
         logger ??= NullLogger.Instance;
-        time ??= TimeProvider.System;
-        context ??= PolicyLoadContext.FromEnvironment();
-        var fullPath = Path.GetFullPath(policyPath);
-        var (stamp, bytes, readError) = ReadStable(fullPath);
-        if (readError is not null)
-        {
-            throw new PolicyLoadException(fullPath, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {fullPath}: {readError}")]);
-        }
+        var time = start.Time;
+        var context = start.Context;
+        var fullPath = start.FullPath;
+        var stamp = start.Read.Stamp;
+        var bytes = start.Read.Bytes;
         var racyWindowNs = FileSystemClock.RacyWindowNs(Path.GetDirectoryName(fullPath)!);
-        var watch = NewWatch(time, stamp, racyWindowNs);
-        SecurityPolicy policy;
-        IReadOnlyList<PolicyDiagnostic> diagnostics = [];
-        IReadOnlyList<string> secretFiles = [];
+        // Timed from the moment the file was read, not now: the racy window is about writes just after that read.
+        var watch = new PolicyFileWatch(stamp, start.ReadAtUnixNs, start.ReadAtTimestamp, racyWindowNs, PolicyFileWatch.RecheckTicks(time));
+        var policy = start.Policy;
+        var diagnostics = start.Diagnostics;
+        var secretFiles = start.Loaded?.SecretFiles ?? [];
+        var parsed = start.Loaded?.Parsed ?? PolicyParseCache.Empty;
         if (bytes is null)
         {
-            policy = SecurityPolicy.Defaults with { Revision = 1, SourcePath = fullPath };
             SecurityLog.PolicyDefaults(logger, fullPath);
-        }
-        else
-        {
-            var result = PolicyLoader.Load(bytes, fullPath, contentHash: null, context);
-            if (result.Policy is null)
-            {
-                throw new PolicyLoadException(fullPath, result.Diagnostics);
-            }
-            policy = result.Policy with { Revision = 1 };
-            diagnostics = result.Diagnostics;
-            secretFiles = result.SecretFiles;
         }
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
         var lockdown = LockdownSwitch.Open(lockdownStore?.Invoke(policy) ?? new LockdownFileStore(LockdownStore.PathFor(fullPath)), time, logger);
@@ -109,6 +107,7 @@ public sealed partial class SecurityManager : IDisposable
         {
             _loadContext = context,
             _secrets = SecretFilesWatch.Take(secretFiles),
+            _parsed = parsed,
         };
         manager._racyWindowNs = racyWindowNs;
         foreach (var warning in diagnostics)
@@ -250,7 +249,7 @@ public sealed partial class SecurityManager : IDisposable
             return missing;
         }
         _missingReported = false;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var hash = HashOf(bytes);
         var emptied = TruncatedFileGuard.IsEmptied(bytes, hash, current);
         if (emptied && !acceptEmpty)
         {
@@ -280,7 +279,11 @@ public sealed partial class SecurityManager : IDisposable
         {
             return LastReload; // same broken content: already reported once
         }
-        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash, _loadContext);
+        var loaded = PolicyLoader.Load(bytes, PolicyPath, hash, _loadContext, ReuseParsedLists ? _parsed : null);
+        if (loaded.Parsed is not null)
+        {
+            _parsed = loaded.Parsed;
+        }
         Volatile.Write(ref _secrets, secretsBefore.Covers(loaded.SecretFiles) ? secretsBefore : SecretFilesWatch.Take(loaded.SecretFiles));
         if (loaded.Policy is not null && hash == current.ContentHash && SameNetworkKeys(current, loaded.Policy))
         {
@@ -345,42 +348,6 @@ public sealed partial class SecurityManager : IDisposable
     }
 
     /// <summary>
-    /// Reads the file so that the bytes belong to the stamp: if the file changed while it was read (a writer in the
-    /// middle of its work), read again. Returns null bytes when the file is missing (no error) or unreadable (error).
-    /// </summary>
-    private static (FileStamp Stamp, byte[]? Bytes, string? Error) ReadStable(string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var before = FileStamp.Read(path);
-            if (!before.Exists)
-            {
-                return (before, null, null);
-            }
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (FileNotFoundException)
-            {
-                return (FileStamp.Missing, null, null);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Keep the stamp: the file is re-read when it changes (e.g. its permissions are fixed, which moves ctime).
-                return (before, null, ex.Message);
-            }
-            var after = FileStamp.Read(path);
-            if (after == before || attempt == 3)
-            {
-                // After three unstable reads, keep the first stamp: the racy check reads again shortly.
-                return (before, bytes, null);
-            }
-        }
-    }
-
-    /// <summary>
     /// Reads the file once it is not in the middle of an in-place write (see <see cref="InPlaceWriteGuard"/>). A check
     /// on a connection or the poll never waits: while the file is unsettled it publishes a pending watch and returns
     /// null. An explicit reload (<paramref name="wait"/>) waits for the write to settle, up to
@@ -390,7 +357,7 @@ public sealed partial class SecurityManager : IDisposable
     /// Judged twice: on a cheap <c>statx</c> before reading (so a large file is not read again and again while it is
     /// being written), and on the stamp the bytes read belong to, because the next write can start between the two.
     /// </remarks>
-    private (FileStamp Stamp, byte[]? Bytes, string? Error)? ReadSettled(bool wait)
+    private StampedRead? ReadSettled(bool wait)
     {
         var settle = SettleWindow;
         var previous = Volatile.Read(ref _watch).Stamp;
@@ -402,7 +369,7 @@ public sealed partial class SecurityManager : IDisposable
             var giveUp = wait && _time.GetElapsedTime(waitStarted) >= MaxSettleWait;
             if (remaining <= TimeSpan.Zero || giveUp)
             {
-                var read = ReadStable(PolicyPath);
+                var read = EnvFileReader.ReadStamped(PolicyPath);
                 stamp = read.Stamp;
                 remaining = read.Bytes is null ? TimeSpan.Zero : InPlaceWriteGuard.Remaining(read.Stamp, previous, UnixNowNs(), settle);
                 if (remaining <= TimeSpan.Zero || giveUp)
@@ -417,6 +384,22 @@ public sealed partial class SecurityManager : IDisposable
             }
             WaitOnClock(remaining + TimeSpan.FromMilliseconds(1));
         }
+    }
+
+    /// <summary>
+    /// The content's SHA-256, or the last read's when the bytes are the same: the racy re-reads in the window after
+    /// a change (up to one a millisecond) find the same content nearly every time, and comparing bytes costs a small
+    /// part of hashing them.
+    /// </summary>
+    private string HashOf(byte[] bytes)
+    {
+        if (_lastRead is { } last && last.Bytes.AsSpan().SequenceEqual(bytes))
+        {
+            return last.Hash;
+        }
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        _lastRead = (bytes, hash);
+        return hash;
     }
 
     /// <summary>Blocks for <paramref name="delay"/> as the injected clock counts it (a test advances a fake clock).</summary>
@@ -449,6 +432,12 @@ public sealed partial class SecurityManager : IDisposable
 
     private static PolicyFileWatch NewWatch(TimeProvider time, FileStamp stamp, long racyWindowNs) =>
         new(stamp, UnixNs(time), time.GetTimestamp(), racyWindowNs, PolicyFileWatch.RecheckTicks(time));
+
+    /// <summary>
+    /// Whether a reload reuses what the last one parsed of the long lists (the default). Off only for the
+    /// benchmark of a reload from scratch.
+    /// </summary>
+    internal bool ReuseParsedLists { get; set; } = true;
 
     /// <summary>
     /// How long after a change the file's content is re-checked even though its metadata did not move (see

@@ -101,7 +101,9 @@ public static class ServerHost
         {
             throw new StartupException(missing);
         }
-        var preview = PreviewPolicy(envPath);
+        // Read and validated once: the log settings come from it, and the manager starts from the same read.
+        var start = ReadPolicy(envPath);
+        var preview = start.Policy;
         var feed = new Dashboard.SecurityEventFeed();
         var serilog = LoggingSetup.Create(preview, options, feed);
         var loggerFactory = new SerilogLoggerFactory(serilog);
@@ -115,7 +117,7 @@ public static class ServerHost
         SqliteBanStore? database = null;
         try
         {
-            manager = SecurityManager.Create(envPath, securityLogger, lockdownStore: policy =>
+            manager = SecurityManager.Create(start, securityLogger, lockdownStore: policy =>
             {
                 database = SqliteBanStore.Open(policy.ResolvePath(policy.StateDatabase));
                 return SqliteLockdownStore.Open(database, Core.Lockdown.LockdownStore.PathFor(envPath), securityLogger);
@@ -274,24 +276,17 @@ public static class ServerHost
         return hub;
     }
 
-    /// <summary>Checks the policy file before anything else starts, to learn where to log and to refuse a bad file.</summary>
-    private static SecurityPolicy PreviewPolicy(string envPath)
+    /// <summary>Reads the policy file before anything else starts, to learn where to log and to refuse a bad file.</summary>
+    private static PolicyFileStart ReadPolicy(string envPath)
     {
-        if (!File.Exists(envPath))
-        {
-            return SecurityPolicy.Defaults;
-        }
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(envPath);
+            return PolicyFileStart.Load(envPath);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (PolicyLoadException ex)
         {
-            throw new StartupException($"{envPath} cannot be read: {ex.Message}", ex);
+            throw new StartupException(ex.Message, ex);
         }
-        var result = PolicyLoader.Load(bytes, envPath);
-        return result.Policy ?? throw new StartupException(new PolicyLoadException(envPath, result.Diagnostics).Message);
     }
 
     private static NodeIdentity LoadIdentity(SecurityPolicy policy, Microsoft.Extensions.Logging.ILogger logger)
