@@ -42,7 +42,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll }.Concat(args).Concat(["--dashboard", "off"]))
+        // The dashboard stays off unless the test asks for it (its default port would clash between tests).
+        foreach (var arg in new[] { dll }.Concat(args).Concat(args.Contains("--dashboard") ? [] : ["--dashboard", "off"]))
         {
             start.ArgumentList.Add(arg);
         }

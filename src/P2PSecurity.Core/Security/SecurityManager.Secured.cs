@@ -43,6 +43,8 @@ public sealed partial class SecurityManager
                 NotifyNodeRefused(slot.Address, key, late);
                 return Refuse(slot.Address, key, late).Decision;
             }
+            // Past TLS with an acceptable key: behind the handshakes still in TLS for MAX_PENDING_HANDSHAKES.
+            _pending.Renew(slot);
             return SecurityDecision.Allow;
         }
         catch (Exception ex)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -83,7 +82,7 @@ public sealed partial class SecurityManager : IDisposable
             throw new PolicyLoadException(fullPath, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {fullPath}: {readError}")]);
         }
         var racyWindowNs = FileSystemClock.RacyWindowNs(Path.GetDirectoryName(fullPath)!);
-        var watch = NewWatch(stamp, racyWindowNs);
+        var watch = NewWatch(time, stamp, racyWindowNs);
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
         IReadOnlyList<string> secretFiles = [];
@@ -162,7 +161,7 @@ public sealed partial class SecurityManager : IDisposable
         try
         {
             var stamp = FileStamp.Read(PolicyPath);
-            if (!Volatile.Read(ref _watch).NeedsRead(stamp) && !Volatile.Read(ref _secrets).Moved())
+            if (!Volatile.Read(ref _watch).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
             {
                 return false;
             }
@@ -174,7 +173,7 @@ public sealed partial class SecurityManager : IDisposable
             {
                 // Checked again under the lock: a thread that read the old watch just before another finished
                 // reloading would otherwise read the file a second time (single flight means once).
-                if (!Volatile.Read(ref _watch).NeedsRead(stamp) && !Volatile.Read(ref _secrets).Moved())
+                if (!Volatile.Read(ref _watch).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
                 {
                     return false;
                 }
@@ -225,7 +224,7 @@ public sealed partial class SecurityManager : IDisposable
         }
         var (stamp, bytes, readError) = read;
         Interlocked.Increment(ref _fileReads);
-        var watch = NewWatch(stamp, _racyWindowNs);
+        var watch = NewWatch(_time, stamp, _racyWindowNs);
         Volatile.Write(ref _watch, watch);
         var now = _time.GetUtcNow();
         if (bytes is null)
@@ -307,6 +306,7 @@ public sealed partial class SecurityManager : IDisposable
         var next = loaded.Policy with { Revision = current.Revision + 1 };
         var changes = PolicyDiff.Compute(current, next);
         Interlocked.Exchange(ref _policy, next);
+        OnPolicyInForce();
         _lockdown.ObservePolicy(next.Lockdown, now);
         var closed = EvictRefused(next, LockdownNow(next));
         var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger)
@@ -394,12 +394,12 @@ public sealed partial class SecurityManager : IDisposable
     {
         var settle = SettleWindow;
         var previous = Volatile.Read(ref _watch).Stamp;
-        var waited = Stopwatch.StartNew();
+        var waitStarted = _time.GetTimestamp();
         while (true)
         {
             var stamp = FileStamp.Read(PolicyPath);
             var remaining = InPlaceWriteGuard.Remaining(stamp, previous, UnixNowNs(), settle);
-            var giveUp = wait && waited.Elapsed >= MaxSettleWait;
+            var giveUp = wait && _time.GetElapsedTime(waitStarted) >= MaxSettleWait;
             if (remaining <= TimeSpan.Zero || giveUp)
             {
                 var read = ReadStable(PolicyPath);
@@ -412,14 +412,27 @@ public sealed partial class SecurityManager : IDisposable
             }
             if (!wait)
             {
-                Volatile.Write(ref _watch, NewWatch(stamp, _racyWindowNs).AsPending());
+                Volatile.Write(ref _watch, NewWatch(_time, stamp, _racyWindowNs).AsPending());
                 return null;
             }
-            Thread.Sleep(remaining + TimeSpan.FromMilliseconds(1));
+            WaitOnClock(remaining + TimeSpan.FromMilliseconds(1));
         }
     }
 
-    private static long UnixNowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+    /// <summary>Blocks for <paramref name="delay"/> as the injected clock counts it (a test advances a fake clock).</summary>
+    private void WaitOnClock(TimeSpan delay)
+    {
+        using var elapsed = new ManualResetEventSlim();
+        using (_time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), elapsed, delay, Timeout.InfiniteTimeSpan))
+        {
+            elapsed.Wait();
+        }
+    }
+
+    /// <summary>The injected clock's wall time in nanoseconds since the Unix epoch, to compare with file times.</summary>
+    private long UnixNowNs() => UnixNs(_time);
+
+    private static long UnixNs(TimeProvider time) => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     /// <summary>An explicit reload of a file that keeps changing in place reads it after this long anyway.</summary>
     private static readonly TimeSpan MaxSettleWait = TimeSpan.FromSeconds(2);
@@ -434,8 +447,8 @@ public sealed partial class SecurityManager : IDisposable
         set => Interlocked.Exchange(ref _settleTicks, value.Ticks);
     }
 
-    private static PolicyFileWatch NewWatch(FileStamp stamp, long racyWindowNs) =>
-        new(stamp, UnixNowNs(), Stopwatch.GetTimestamp(), racyWindowNs);
+    private static PolicyFileWatch NewWatch(TimeProvider time, FileStamp stamp, long racyWindowNs) =>
+        new(stamp, UnixNs(time), time.GetTimestamp(), racyWindowNs, PolicyFileWatch.RecheckTicks(time));
 
     /// <summary>
     /// How long after a change the file's content is re-checked even though its metadata did not move (see
