@@ -1,3 +1,4 @@
+using P2PSecurity.Stress.Bans;
 using P2PSecurity.Stress.BroadcastReplay;
 using P2PSecurity.Stress.Cli;
 using P2PSecurity.Stress.ControlFuzz;
@@ -27,6 +28,9 @@ const string Usage = """
       control        [--count 2000] [--concurrency 16] [--seed 1] [--server DLL]   (another user refused; hostile requests answered)
       edit-crash     [--runs 100] [--lifetime-runs 20] [--parallel 50] [--seed 1]
                      (50 adds at once; then runs of 3 adds, one SIGKILLed during its write, or at any moment)
+      ban-tool       [--bans 10000] [--concurrent-bans 10000] [--concurrency 16] [--tool-runs 20] [--probe-every 50] [--server DLL]
+                     (bans over the control socket as manage_trusted_nodes sends them: time per ban, time until in force)
+      ban-flood      [--addresses 1000000] [--max-bans 1000000]   (in process: distinct offenders through strikes and automatic bans)
       held-load      [--connections 10000] [--seconds 60] [--ping-interval-ms 10000] [--broadcast-interval-ms 2000]
                      [--reload-interval-ms 1000] [--connect-concurrency 32] [--check-flood 0] [--edit-piece-bytes 1024] [--server DLL]
       fleet          [--nodes 20] [--decisions 200] [--chaos 1000] [--join 100000] [--server DLL]
@@ -150,6 +154,17 @@ try
             a.RejectUnknown("--nodes", "--decisions", "--chaos", "--join", "--server");
             report = await FleetHarness.RunAsync(new FleetOptions(a.Number("--nodes", 20), a.Number("--decisions", 200), a.Number("--chaos", 1000, min: 0),
                 a.Number("--join", 100_000), a.Text("--server")), Progress, cancel.Token);
+            break;
+        case "ban-tool":
+            a.RejectUnknown("--bans", "--concurrent-bans", "--concurrency", "--tool-runs", "--probe-every", "--server");
+            report = await BanToolHarness.RunAsync(a.Number("--bans", 10_000), a.Number("--concurrent-bans", 10_000, min: 0),
+                a.Number("--concurrency", 16, max: 256), a.Number("--tool-runs", 20, min: 0), a.Number("--probe-every", 50),
+                a.Text("--server"), Progress, cancel.Token);
+            break;
+        case "ban-flood":
+            a.RejectUnknown("--addresses", "--max-bans");
+            report = await BanFloodHarness.RunAsync(a.Number("--addresses", 1_000_000, max: 10_000_000), a.Number("--max-bans", 1_000_000, max: 10_000_000),
+                Progress, cancel.Token);
             break;
         case "help" or "--help" or "-h":
             Console.WriteLine(Usage);

@@ -10,8 +10,9 @@ internal sealed class BanTable
     private readonly Dictionary<BanTarget, Ban> _bans = [];
 
     // Automatic bans by expiry, for "the one closest to expiry". Entries are checked when taken (a ban replaced or
-    // removed leaves a stale entry), and the queue is rebuilt when stale entries outnumber live ones.
-    private readonly PriorityQueue<BanTarget, long> _automatic = new();
+    // removed leaves a stale entry), and the queue is rebuilt when stale entries outnumber live ones. The queue holds
+    // the Ban itself (8 bytes) rather than its 48-byte target: at a million bans that is about 60 MB less.
+    private readonly PriorityQueue<Ban, long> _automatic = new();
     private int _automaticCount;
 
     public int Count => _bans.Count;
@@ -89,7 +90,7 @@ internal sealed class BanTable
         if (ban.Source == BanSource.Automatic)
         {
             _automaticCount++;
-            _automatic.Enqueue(ban.Target, ban.ExpiresAtMs);
+            _automatic.Enqueue(ban, ban.ExpiresAtMs);
             if (_automatic.Count > (2 * _automaticCount) + 1024)
             {
                 RebuildQueue();
@@ -108,9 +109,10 @@ internal sealed class BanTable
 
     private Ban? TakeAutomaticClosestToExpiry()
     {
-        while (_automatic.TryDequeue(out var target, out var expires))
+        while (_automatic.TryDequeue(out var queued, out _))
         {
-            if (_bans.TryGetValue(target, out var ban) && ban.Source == BanSource.Automatic && ban.ExpiresAtMs == expires)
+            // Only the very ban queued counts: one replaced since (same target, a new record) left this entry stale.
+            if (_bans.TryGetValue(queued.Target, out var ban) && ReferenceEquals(ban, queued))
             {
                 Forget(ban);
                 return ban;
@@ -126,7 +128,7 @@ internal sealed class BanTable
         {
             if (ban.Source == BanSource.Automatic)
             {
-                _automatic.Enqueue(ban.Target, ban.ExpiresAtMs);
+                _automatic.Enqueue(ban, ban.ExpiresAtMs);
             }
         }
     }

@@ -28,9 +28,12 @@ public sealed partial class SecurityManager
         Volatile.Write(ref _bans, bans);
     }
 
-    /// <summary>The ban decision for an address at accept: <see cref="DenyReason.IpBanned"/> or none.</summary>
+    /// <summary>
+    /// The ban decision for an address at accept: <see cref="DenyReason.IpBanned"/> or none. The clock is read only
+    /// when a ban covers the address, so an admitted connection pays one search and no clock read.
+    /// </summary>
     private DenyReason BanAtAccept(UInt128 key) =>
-        _bans is { } bans && bans.Current.IsAddressBanned(key, bans.NowMs) ? DenyReason.IpBanned : DenyReason.None;
+        _bans is { } bans && bans.Current.Addresses.ExpiryOf(key) is var expires and > 0 && bans.NowMs < expires ? DenyReason.IpBanned : DenyReason.None;
 
     /// <summary>The ban decision at the node gate: the key, or (for a ban made since accept) the address.</summary>
     private DenyReason BanAtNodeGate(ConnectionSlot slot, NodeKey? key)
