@@ -13,7 +13,7 @@ internal sealed class ControlRequestHandler : IDisposable
     private readonly RecentNodeRefusals _refusals;
     private readonly BanRequests _bans;
     private readonly IDashboardAccess? _dashboard;
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private DateTimeOffset _policyLoadedAt;
 
     public ControlRequestHandler(SecurityManager manager, IServerStatusSource? server, RecentNodeRefusals refusals, IDashboardAccess? dashboard = null)
@@ -137,7 +137,7 @@ internal sealed class ControlRequestHandler : IDisposable
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return _policyLoadedAt;
             }
@@ -146,7 +146,7 @@ internal sealed class ControlRequestHandler : IDisposable
 
     private void OnPolicyChanged(object? sender, PolicyChangedEventArgs e)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _policyLoadedAt = e.Result.At;
         }
