@@ -8,7 +8,7 @@ namespace P2PSecurity.Benchmarks;
 public class MessageBenchmarks
 {
     private const int ClientCount = 1024;
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private BenchPolicy _open = null!;
     private BenchPolicy _limited = null!;
     private ConnectionSlot[] _slots = null!;
@@ -37,7 +37,7 @@ public class MessageBenchmarks
     [Benchmark(Baseline = true, Description = "baseline: lock + counter")]
     public long LockedCounter()
     {
-        lock (_gate)
+        lock (_lock)
         {
             return ++_counter;
         }

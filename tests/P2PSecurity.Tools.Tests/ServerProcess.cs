@@ -15,7 +15,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource<Match> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
 
     private ServerProcess(Process process) => _process = process;
 
@@ -83,7 +83,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             return;
         }
-        lock (_gate)
+        lock (_lock)
         {
             _lines.Enqueue(line);
             foreach (var (pattern, found) in _waiters.ToArray())
@@ -106,7 +106,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         var regex = new Regex(pattern, RegexOptions.CultureInvariant);
         var found = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        lock (_lock)
         {
             foreach (var line in _lines)
             {

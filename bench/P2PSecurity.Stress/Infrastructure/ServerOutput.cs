@@ -9,7 +9,7 @@ namespace P2PSecurity.Stress.Infrastructure;
 public sealed class ServerOutput
 {
     private const int Keep = 300;
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly List<string> _head = [];
     private readonly Queue<string> _tail = new();
     private readonly Dictionary<string, (Regex Pattern, long Count)> _counters = new(StringComparer.Ordinal);
@@ -22,7 +22,7 @@ public sealed class ServerOutput
     /// <summary>Starts counting lines that match <paramref name="pattern"/> from now on.</summary>
     public void Count(string name, string pattern)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _counters[name] = (new Regex(pattern, RegexOptions.CultureInvariant), 0);
         }
@@ -30,7 +30,7 @@ public sealed class ServerOutput
 
     public long Counted(string name)
     {
-        lock (_gate)
+        lock (_lock)
         {
             return _counters[name].Count;
         }
@@ -39,7 +39,7 @@ public sealed class ServerOutput
     /// <summary>Keeps (up to 1,000 of) the lines that match <paramref name="pattern"/> from now on.</summary>
     public void Collect(string name, string pattern)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _collected[name] = (new Regex(pattern, RegexOptions.CultureInvariant), []);
         }
@@ -47,7 +47,7 @@ public sealed class ServerOutput
 
     public IReadOnlyList<string> Collected(string name)
     {
-        lock (_gate)
+        lock (_lock)
         {
             return [.. _collected[name].Lines];
         }
@@ -56,7 +56,7 @@ public sealed class ServerOutput
     /// <summary>The first lines and the most recent ones, for a report of what went wrong.</summary>
     public string Excerpt()
     {
-        lock (_gate)
+        lock (_lock)
         {
             var skipped = Lines - _head.Count - _tail.Count;
             return string.Join('\n', _head) + (skipped > 0 ? $"\n... {skipped} lines ...\n" : "\n") + string.Join('\n', _tail);
@@ -68,7 +68,7 @@ public sealed class ServerOutput
     {
         var regex = new Regex(pattern, RegexOptions.CultureInvariant);
         var found = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        lock (_lock)
         {
             foreach (var line in _head.Concat(_tail))
             {
@@ -91,7 +91,7 @@ public sealed class ServerOutput
     internal void Add(string line)
     {
         Interlocked.Increment(ref _lines);
-        lock (_gate)
+        lock (_lock)
         {
             if (_head.Count < Keep)
             {

@@ -23,7 +23,7 @@ public sealed class RecentNodeRefusals
     /// <summary>Entries one address (or IPv6 prefix) may hold: a few nodes behind one NAT, not a flood.</summary>
     public const int DefaultPerPrefix = 8;
 
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly Dictionary<NodeKey, LinkedListNode<Entry>> _byKey = [];
     private readonly LinkedList<Entry> _byRecency = new(); // most recent last
     private readonly Dictionary<UInt128, int> _perPrefix = [];
@@ -53,7 +53,7 @@ public sealed class RecentNodeRefusals
     public void Record(NodeKey key, IPAddress address, DenyReason reason, DateTimeOffset at, int ipv6Prefix = 64)
     {
         var prefix = IpAddressKey.LimitKey(IpAddressKey.From(address), ipv6Prefix);
-        lock (_gate)
+        lock (_lock)
         {
             if (_byKey.TryGetValue(key, out var node))
             {
@@ -121,7 +121,7 @@ public sealed class RecentNodeRefusals
     public List<PendingNodeInfo> Snapshot(SecurityPolicy policy)
     {
         List<Entry> entries;
-        lock (_gate)
+        lock (_lock)
         {
             entries = [.. _byRecency.Select(e => e.Clone())];
         }

@@ -19,7 +19,7 @@ public sealed class LockdownSwitch : IDisposable
     private readonly ILockdownStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private LockdownState _state;
     private ITimer? _expiry;
     private DateTimeOffset? _policyFileSince;
@@ -61,7 +61,7 @@ public sealed class LockdownSwitch : IDisposable
         else if (state.Active)
         {
             SecurityLog.LockdownRestored(logger, state.Describe(), LogText.Escape(state.Reason ?? "-"), store.Location);
-            lock (lockdown._gate)
+            lock (lockdown._lock)
             {
                 lockdown.ArmExpiry(state);
             }
@@ -90,7 +90,7 @@ public sealed class LockdownSwitch : IDisposable
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return _policyFileSince;
             }
@@ -104,7 +104,7 @@ public sealed class LockdownSwitch : IDisposable
     public LockdownChange Engage(LockdownOptions options)
     {
         LockdownChange change;
-        lock (_gate)
+        lock (_lock)
         {
             var before = Current;
             var now = _time.GetUtcNow();
@@ -132,7 +132,7 @@ public sealed class LockdownSwitch : IDisposable
     /// <summary>Records whether the policy in force asks for a lockdown, and since when.</summary>
     public void ObservePolicy(bool lockdown, DateTimeOffset at)
     {
-        lock (_gate)
+        lock (_lock)
         {
             var was = _policyFileSince is not null;
             if (lockdown == was)
@@ -154,7 +154,7 @@ public sealed class LockdownSwitch : IDisposable
     private LockdownChange LiftIf(LockdownState? expected, string by)
     {
         LockdownChange change;
-        lock (_gate)
+        lock (_lock)
         {
             var state = Volatile.Read(ref _state);
             if (!state.Active || (expected is not null && !ReferenceEquals(state, expected)))
@@ -214,7 +214,7 @@ public sealed class LockdownSwitch : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        lock (_lock)
         {
             _expiry?.Dispose();
             _expiry = null;

@@ -32,7 +32,7 @@ public sealed class RejectionLog : IDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _window;
     private readonly ITimer _timer;
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
 
     // Keyed by the 128-bit address (IPv4 and IPv4-mapped alike), so that counting a refusal formats nothing.
     private Dictionary<UInt128, Counter> _counters = [];
@@ -56,7 +56,7 @@ public sealed class RejectionLog : IDisposable
     {
         var key = IpAddressKey.From(remote);
         bool detailed;
-        lock (_gate)
+        lock (_lock)
         {
             if (!_counters.TryGetValue(key, out var counter))
             {
@@ -87,7 +87,7 @@ public sealed class RejectionLog : IDisposable
     {
         Dictionary<UInt128, Counter> ended;
         Counter others;
-        lock (_gate)
+        lock (_lock)
         {
             ended = _counters;
             others = _others;

@@ -4,7 +4,7 @@ namespace P2PSecurity.Core.Security;
 
 /// <summary>
 /// How long after a file's last change its metadata alone cannot prove that its content is unchanged, for the file
-/// system the policy file lives on (see <see cref="PolicyFileWatch.IsRacy"/>).
+/// system the policy file lives on (see <see cref="PolicyFileSeen.IsRacy"/>).
 /// </summary>
 /// <remarks>
 /// Linux stamps a change with its coarse clock (one scheduler tick: 1 to 10 ms), to the nanosecond, on the local file
@@ -16,7 +16,7 @@ namespace P2PSecurity.Core.Security;
 /// </remarks>
 internal static class FileSystemClock
 {
-    public const long DefaultRacyWindowNs = PolicyFileWatch.DefaultRacyWindowNs;
+    public const long DefaultRacyWindowNs = PolicyFileSeen.DefaultRacyWindowNs;
 
     /// <summary>The shortest window used even on a file system stamped to the nanosecond.</summary>
     public const long MinimumFineWindowNs = 20_000_000;

@@ -9,7 +9,7 @@ namespace P2PSecurity.Core.Security;
 /// </summary>
 internal sealed class IpState(IPAddress address, UInt128 key)
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private TokenBucket _connectBucket;
     private TokenBucket _messageBucket;
     private int _connections;
@@ -32,7 +32,7 @@ internal sealed class IpState(IPAddress address, UInt128 key)
 
     public DenyReason TryOpen(SecurityPolicy policy, long now, long frequency, bool enforce)
     {
-        lock (_gate)
+        lock (_lock)
         {
             if (Removed)
             {
@@ -57,7 +57,7 @@ internal sealed class IpState(IPAddress address, UInt128 key)
     /// <summary>Adds an admitted slot to this address's live list (after <see cref="TryOpen"/> counted it).</summary>
     public void Link(ConnectionSlot slot)
     {
-        lock (_gate)
+        lock (_lock)
         {
             slot.NextLive = _firstLive;
             if (_firstLive is not null)
@@ -71,7 +71,7 @@ internal sealed class IpState(IPAddress address, UInt128 key)
     /// <summary>Gives back the slot's count and takes it off the live list; called once per slot.</summary>
     public void Close(ConnectionSlot slot)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _connections--;
             if (slot.PreviousLive is { } previous)
@@ -94,7 +94,7 @@ internal sealed class IpState(IPAddress address, UInt128 key)
     /// <summary>Adds this address's live slots to <paramref name="into"/>.</summary>
     public void CopyLiveTo(List<ConnectionSlot> into)
     {
-        lock (_gate)
+        lock (_lock)
         {
             for (var slot = _firstLive; slot is not null; slot = slot.NextLive)
             {
@@ -105,7 +105,7 @@ internal sealed class IpState(IPAddress address, UInt128 key)
 
     public bool TryTakeMessage(RateLimit limit, long now, long frequency)
     {
-        lock (_gate)
+        lock (_lock)
         {
             return _messageBucket.TryTake(limit, now, frequency);
         }
@@ -118,7 +118,7 @@ internal sealed class IpState(IPAddress address, UInt128 key)
     /// </summary>
     public bool TryRetire(SecurityPolicy policy, long now, long frequency, bool forgetRates = false)
     {
-        lock (_gate)
+        lock (_lock)
         {
             if (_connections == 0 && (forgetRates || (_connectBucket.IsFull(policy.ConnectionRateLimit, now, frequency) &&
                 _messageBucket.IsFull(policy.MessageRateLimit, now, frequency))))

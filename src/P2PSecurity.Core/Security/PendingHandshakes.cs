@@ -14,7 +14,7 @@ namespace P2PSecurity.Core.Security;
 /// </remarks>
 internal sealed class PendingHandshakes
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
 
     // Heads and tails of the buckets: index n holds the groups with exactly n pending slots, in the order they got there.
     private readonly List<PendingGroup?> _heads = [null];
@@ -33,7 +33,7 @@ internal sealed class PendingHandshakes
     /// </summary>
     public ConnectionSlot? Add(ConnectionSlot slot, PendingGroup group, int cap)
     {
-        lock (_gate)
+        lock (_lock)
         {
             slot.PendingGroup = group;
             slot.PendingPrevious = group.Last;
@@ -69,7 +69,7 @@ internal sealed class PendingHandshakes
     /// </summary>
     public bool Renew(ConnectionSlot slot)
     {
-        lock (_gate)
+        lock (_lock)
         {
             if (slot.PendingGroup is not { } group)
             {
@@ -97,7 +97,7 @@ internal sealed class PendingHandshakes
     /// <summary>Takes a slot out (welcomed, or closed); false when it was not pending.</summary>
     public bool Remove(ConnectionSlot slot)
     {
-        lock (_gate)
+        lock (_lock)
         {
             if (slot.PendingGroup is null)
             {
@@ -113,7 +113,7 @@ internal sealed class PendingHandshakes
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return _largest;
             }

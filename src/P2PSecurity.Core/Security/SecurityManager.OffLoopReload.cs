@@ -102,7 +102,7 @@ public sealed partial class SecurityManager
         try
         {
             // The secret files (NETWORK_SECRET_KEY_FILE, the credential) are watched like the policy file.
-            return Volatile.Read(ref _watch).NeedsRead(FileStamp.Read(PolicyPath), _time) || Volatile.Read(ref _secrets).Moved();
+            return Volatile.Read(ref _seen).NeedsRead(FileStamp.Read(PolicyPath), _time) || Volatile.Read(ref _secrets).Moved();
         }
         catch (Exception ex)
         {

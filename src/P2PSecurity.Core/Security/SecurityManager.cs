@@ -31,7 +31,7 @@ public sealed partial class SecurityManager : IDisposable
     private readonly ITimer _sweeper;
     private readonly LockdownSwitch _lockdown;
     private SecurityPolicy _policy;
-    private PolicyFileWatch _watch;
+    private PolicyFileSeen _seen;
     private SecretFilesWatch _secrets = SecretFilesWatch.Empty;
     private PolicyLoadContext _loadContext = PolicyLoadContext.None;
     private ReloadResult _lastReload;
@@ -53,12 +53,12 @@ public sealed partial class SecurityManager : IDisposable
     /// <summary>What the last load parsed of the long lists, reused by the next (written only under the reload lock).</summary>
     private PolicyParseCache _parsed = PolicyParseCache.Empty;
 
-    private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileWatch watch, ReloadResult first, ILogger logger, TimeProvider time, LockdownSwitch lockdown)
+    private SecurityManager(string policyPath, SecurityPolicy initial, PolicyFileSeen seen, ReloadResult first, ILogger logger, TimeProvider time, LockdownSwitch lockdown)
     {
         _lockdown = lockdown;
         PolicyPath = policyPath;
         _policy = initial;
-        _watch = watch;
+        _seen = seen;
         _lastReload = first;
         _logger = logger;
         _time = time;
@@ -91,7 +91,7 @@ public sealed partial class SecurityManager : IDisposable
         var bytes = start.Read.Bytes;
         var racyWindowNs = FileSystemClock.RacyWindowNs(Path.GetDirectoryName(fullPath)!);
         // Timed from the moment the file was read, not now: the racy window is about writes just after that read.
-        var watch = new PolicyFileWatch(stamp, start.ReadAtUnixNs, start.ReadAtTimestamp, racyWindowNs, PolicyFileWatch.RecheckTicks(time));
+        var seen = new PolicyFileSeen(stamp, start.ReadAtUnixNs, start.ReadAtTimestamp, racyWindowNs, PolicyFileSeen.RecheckTicks(time));
         var policy = start.Policy;
         var diagnostics = start.Diagnostics;
         var secretFiles = start.Loaded?.SecretFiles ?? [];
@@ -103,7 +103,7 @@ public sealed partial class SecurityManager : IDisposable
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
         var lockdown = LockdownSwitch.Open(lockdownStore?.Invoke(policy) ?? new LockdownFileStore(LockdownStore.PathFor(fullPath)), time, logger);
         lockdown.ObservePolicy(policy.Lockdown, first.At);
-        var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown)
+        var manager = new SecurityManager(fullPath, policy, seen, first, logger, time, lockdown)
         {
             _loadContext = context,
             _secrets = SecretFilesWatch.Take(secretFiles),
@@ -160,7 +160,7 @@ public sealed partial class SecurityManager : IDisposable
         try
         {
             var stamp = FileStamp.Read(PolicyPath);
-            if (!Volatile.Read(ref _watch).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
+            if (!Volatile.Read(ref _seen).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
             {
                 return false;
             }
@@ -170,9 +170,9 @@ public sealed partial class SecurityManager : IDisposable
             }
             try
             {
-                // Checked again under the lock: a thread that read the old watch just before another finished
+                // Checked again under the lock: a thread that read the old record just before another finished
                 // reloading would otherwise read the file a second time (single flight means once).
-                if (!Volatile.Read(ref _watch).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
+                if (!Volatile.Read(ref _seen).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
                 {
                     return false;
                 }
@@ -216,15 +216,15 @@ public sealed partial class SecurityManager : IDisposable
         var secrets = Volatile.Read(ref _secrets);
         var secretsMoved = secrets.Moved();
         var secretsBefore = secretsMoved ? secrets.Restamp() : secrets;
-        if (ReadSettled(force) is not { } read)
+        if (ReadUnlessBeingWritten(force) is not { } read)
         {
             // Being rewritten in place: look again at the next check (the poll runs every 250 ms).
             return new ReloadResult(ReloadOutcome.Unchanged, current.Revision, [], [], 0, _time.GetUtcNow(), trigger);
         }
         var (stamp, bytes, readError) = read;
         Interlocked.Increment(ref _fileReads);
-        var watch = NewWatch(_time, stamp, _racyWindowNs);
-        Volatile.Write(ref _watch, watch);
+        var seen = NewSeen(_time, stamp, _racyWindowNs);
+        Volatile.Write(ref _seen, seen);
         var now = _time.GetUtcNow();
         if (bytes is null)
         {
@@ -349,7 +349,7 @@ public sealed partial class SecurityManager : IDisposable
 
     /// <summary>
     /// Reads the file once it is not in the middle of an in-place write (see <see cref="InPlaceWriteGuard"/>). A check
-    /// on a connection or the poll never waits: while the file is unsettled it publishes a pending watch and returns
+    /// on a connection or the poll never waits: while the file is unsettled it publishes a pending record and returns
     /// null. An explicit reload (<paramref name="wait"/>) waits for the write to settle, up to
     /// <see cref="MaxSettleWait"/>, and then reads whatever is there.
     /// </summary>
@@ -357,10 +357,10 @@ public sealed partial class SecurityManager : IDisposable
     /// Judged twice: on a cheap <c>statx</c> before reading (so a large file is not read again and again while it is
     /// being written), and on the stamp the bytes read belong to, because the next write can start between the two.
     /// </remarks>
-    private StampedRead? ReadSettled(bool wait)
+    private StampedRead? ReadUnlessBeingWritten(bool wait)
     {
         var settle = SettleWindow;
-        var previous = Volatile.Read(ref _watch).Stamp;
+        var previous = Volatile.Read(ref _seen).Stamp;
         var waitStarted = _time.GetTimestamp();
         while (true)
         {
@@ -379,7 +379,7 @@ public sealed partial class SecurityManager : IDisposable
             }
             if (!wait)
             {
-                Volatile.Write(ref _watch, NewWatch(_time, stamp, _racyWindowNs).AsPending());
+                Volatile.Write(ref _seen, NewSeen(_time, stamp, _racyWindowNs).AsPending());
                 return null;
             }
             WaitOnClock(remaining + TimeSpan.FromMilliseconds(1));
@@ -430,8 +430,8 @@ public sealed partial class SecurityManager : IDisposable
         set => Interlocked.Exchange(ref _settleTicks, value.Ticks);
     }
 
-    private static PolicyFileWatch NewWatch(TimeProvider time, FileStamp stamp, long racyWindowNs) =>
-        new(stamp, UnixNs(time), time.GetTimestamp(), racyWindowNs, PolicyFileWatch.RecheckTicks(time));
+    private static PolicyFileSeen NewSeen(TimeProvider time, FileStamp stamp, long racyWindowNs) =>
+        new(stamp, UnixNs(time), time.GetTimestamp(), racyWindowNs, PolicyFileSeen.RecheckTicks(time));
 
     /// <summary>
     /// Whether a reload reuses what the last one parsed of the long lists (the default). Off only for the
@@ -441,7 +441,7 @@ public sealed partial class SecurityManager : IDisposable
 
     /// <summary>
     /// How long after a change the file's content is re-checked even though its metadata did not move (see
-    /// <see cref="PolicyFileWatch"/>). Tests of single flight set it to zero; nothing else should change it.
+    /// <see cref="PolicyFileSeen"/>). Tests of single flight set it to zero; nothing else should change it.
     /// </summary>
     internal TimeSpan RacyWindow
     {

@@ -14,7 +14,7 @@ internal sealed class ControlRequestHandler : IDisposable
     private readonly BanRequests _bans;
     private readonly FleetRequests _fleet;
     private readonly IDashboardAccess? _dashboard;
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private DateTimeOffset _policyLoadedAt;
 
     public ControlRequestHandler(SecurityManager manager, IServerStatusSource? server, RecentNodeRefusals refusals, IDashboardAccess? dashboard = null)
@@ -141,7 +141,7 @@ internal sealed class ControlRequestHandler : IDisposable
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return _policyLoadedAt;
             }
@@ -150,7 +150,7 @@ internal sealed class ControlRequestHandler : IDisposable
 
     private void OnPolicyChanged(object? sender, PolicyChangedEventArgs e)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _policyLoadedAt = e.Result.At;
         }

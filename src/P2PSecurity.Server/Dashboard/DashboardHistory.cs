@@ -16,7 +16,7 @@ internal sealed class DashboardHistory : IDisposable
 
     private readonly Func<(int Inbound, int Outbound, long Refusals)> _read;
     private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly Queue<HistorySample> _samples = new();
     private readonly ITimer _timer;
     private long _lastRefusals;
@@ -39,7 +39,7 @@ internal sealed class DashboardHistory : IDisposable
     /// <summary>The samples, oldest first.</summary>
     public IReadOnlyList<HistorySample> Samples()
     {
-        lock (_gate)
+        lock (_lock)
         {
             return [.. _samples];
         }
@@ -48,7 +48,7 @@ internal sealed class DashboardHistory : IDisposable
     private void Take()
     {
         var (inbound, outbound, refusals) = _read();
-        lock (_gate)
+        lock (_lock)
         {
             _samples.Enqueue(new HistorySample(_time.GetUtcNow(), inbound, outbound, Math.Max(0, refusals - _lastRefusals)));
             _lastRefusals = refusals;

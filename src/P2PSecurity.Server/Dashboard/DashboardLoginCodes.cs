@@ -14,7 +14,7 @@ internal sealed class DashboardLoginCodes(TimeProvider time)
 
     public const int MaxOutstanding = 16;
 
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly Dictionary<string, DateTimeOffset> _expiries = new(StringComparer.Ordinal);
 
     /// <summary>A new code and the moment it stops working.</summary>
@@ -22,7 +22,7 @@ internal sealed class DashboardLoginCodes(TimeProvider time)
     {
         var code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var expires = time.GetUtcNow() + Lifetime;
-        lock (_gate)
+        lock (_lock)
         {
             Prune();
             if (_expiries.Count >= MaxOutstanding)
@@ -41,7 +41,7 @@ internal sealed class DashboardLoginCodes(TimeProvider time)
         {
             return false;
         }
-        lock (_gate)
+        lock (_lock)
         {
             Prune();
             return _expiries.Remove(Hash(code.Trim()));

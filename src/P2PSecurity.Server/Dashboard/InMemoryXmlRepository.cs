@@ -9,12 +9,12 @@ namespace P2PSecurity.Server.Dashboard;
 /// </summary>
 internal sealed class InMemoryXmlRepository : IXmlRepository
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly List<XElement> _elements = [];
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        lock (_gate)
+        lock (_lock)
         {
             return [.. _elements.Select(e => new XElement(e))];
         }
@@ -22,7 +22,7 @@ internal sealed class InMemoryXmlRepository : IXmlRepository
 
     public void StoreElement(XElement element, string friendlyName)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _elements.Add(new XElement(element));
         }

@@ -18,7 +18,7 @@ public sealed class SecurityEventFeed : ILogEventSink
     /// <summary>Events queued for one follower before newer ones are dropped for it.</summary>
     public const int FollowerQueue = 256;
 
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly SecurityEvent?[] _ring = new SecurityEvent?[Capacity];
     private readonly List<Follower> _followers = [];
     private long _nextId = 1;
@@ -38,7 +38,7 @@ public sealed class SecurityEventFeed : ILogEventSink
         var name = message.Split(' ', 2)[0];
         Follower[] followers;
         SecurityEvent e;
-        lock (_gate)
+        lock (_lock)
         {
             e = new SecurityEvent(_nextId++, logEvent.Timestamp, logEvent.Level.ToString(), name, message,
                 Text(logEvent, "Remote"), Text(logEvent, "Node"), Text(logEvent, "Reason"));
@@ -62,7 +62,7 @@ public sealed class SecurityEventFeed : ILogEventSink
     /// </summary>
     internal (IReadOnlyList<SecurityEvent> Events, long Missed) Since(long afterId)
     {
-        lock (_gate)
+        lock (_lock)
         {
             var newest = _nextId - 1;
             if (afterId > newest)
@@ -91,7 +91,7 @@ public sealed class SecurityEventFeed : ILogEventSink
     internal Follower Follow()
     {
         var follower = new Follower(this);
-        lock (_gate)
+        lock (_lock)
         {
             _followers.Add(follower);
         }
@@ -100,7 +100,7 @@ public sealed class SecurityEventFeed : ILogEventSink
 
     private void Remove(Follower follower)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _followers.Remove(follower);
         }

@@ -5,14 +5,14 @@ namespace P2PSecurity.Server.Status;
 /// <summary>The dialer's record of one bootstrap peer; written by the dialer, read by status.</summary>
 internal sealed class OutboundPeerTracker(BootstrapPeer peer)
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private OutboundPeerInfo _info = new(peer.ToString(), peer.PinnedKey, OutboundPeerState.Connecting, null, null, null, 0);
 
     public BootstrapPeer Peer { get; } = peer;
 
     public OutboundPeerInfo Snapshot()
     {
-        lock (_gate)
+        lock (_lock)
         {
             return _info;
         }
@@ -20,7 +20,7 @@ internal sealed class OutboundPeerTracker(BootstrapPeer peer)
 
     public void Connecting()
     {
-        lock (_gate)
+        lock (_lock)
         {
             _info = _info with { State = OutboundPeerState.Connecting, NextAttemptAt = null, Attempts = _info.Attempts + 1 };
         }
@@ -28,7 +28,7 @@ internal sealed class OutboundPeerTracker(BootstrapPeer peer)
 
     public void Connected(NodeKey key)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _info = _info with { State = OutboundPeerState.Connected, ConnectedKey = key, LastError = null };
         }
@@ -36,7 +36,7 @@ internal sealed class OutboundPeerTracker(BootstrapPeer peer)
 
     public void Waiting(string? error, DateTimeOffset next)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _info = _info with { State = OutboundPeerState.Waiting, ConnectedKey = null, LastError = error ?? _info.LastError, NextAttemptAt = next };
         }

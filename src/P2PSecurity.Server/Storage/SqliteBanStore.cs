@@ -16,7 +16,7 @@ public sealed class SqliteBanStore : IBanStore
 
     // One connection for the ban writer and the lockdown switch: SQLite connections are not thread-safe, and the
     // exclusive lock keeps any second connection out, this process's own included.
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private bool _disposed;
 
     private SqliteBanStore(string path, SqliteConnection connection)
@@ -111,7 +111,7 @@ public sealed class SqliteBanStore : IBanStore
     /// <summary>Runs <paramref name="action"/> on the open connection, alone; throws <see cref="ObjectDisposedException"/> once closed.</summary>
     internal T Use<T>(Func<SqliteConnection, T> action)
     {
-        lock (_gate)
+        lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             return action(_connection);
@@ -269,7 +269,7 @@ public sealed class SqliteBanStore : IBanStore
 
     public void Dispose()
     {
-        lock (_gate)
+        lock (_lock)
         {
             _disposed = true;
             _connection.Dispose();

@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Transport;
 /// </summary>
 internal sealed class SessionRegistry
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private NodeSession[] _sessions = [];
 
     /// <summary>A snapshot of the sessions now (the array is never changed once published).</summary>
@@ -25,7 +25,7 @@ internal sealed class SessionRegistry
 
     public void Add(NodeSession session)
     {
-        lock (_gate)
+        lock (_lock)
         {
             Volatile.Write(ref _sessions, [.. _sessions, session]);
         }
@@ -35,7 +35,7 @@ internal sealed class SessionRegistry
     public void Remove(NodeSession session)
     {
         bool removed;
-        lock (_gate)
+        lock (_lock)
         {
             var before = _sessions;
             var after = Array.FindAll(before, s => !ReferenceEquals(s, session));

@@ -15,20 +15,20 @@ public sealed class FileSystemClockTests
 
         // ext4, tmpfs, overlay... get a short window; anything else keeps the conservative 2 s.
         var fine = type is 0xEF53 or 0x58465342 or 0x9123683E or 0x01021994 or 0x794C7630 or 0xF2F52010 or 0x2FC12FC1;
-        Assert.Equal(fine, window < PolicyFileWatch.DefaultRacyWindowNs);
-        Assert.InRange(window, FileSystemClock.MinimumFineWindowNs, PolicyFileWatch.DefaultRacyWindowNs);
+        Assert.Equal(fine, window < PolicyFileSeen.DefaultRacyWindowNs);
+        Assert.InRange(window, FileSystemClock.MinimumFineWindowNs, PolicyFileSeen.DefaultRacyWindowNs);
     }
 
     [Fact]
     public void RacyWindow_FolderThatDoesNotExist_KeepsTheConservativeWindow()
     {
-        Assert.Equal(PolicyFileWatch.DefaultRacyWindowNs, FileSystemClock.RacyWindowNs("/nonexistent/p2psecurity/folder"));
+        Assert.Equal(PolicyFileSeen.DefaultRacyWindowNs, FileSystemClock.RacyWindowNs("/nonexistent/p2psecurity/folder"));
     }
 
     [Fact]
     public void RacyWindow_ProcFileSystem_KeepsTheConservativeWindow()
     {
         // /proc is neither local disk nor tmpfs: its times prove nothing about content.
-        Assert.Equal(PolicyFileWatch.DefaultRacyWindowNs, FileSystemClock.RacyWindowNs("/proc"));
+        Assert.Equal(PolicyFileSeen.DefaultRacyWindowNs, FileSystemClock.RacyWindowNs("/proc"));
     }
 }

@@ -8,7 +8,7 @@ namespace P2PSecurity.Core.Tests.TestSupport;
 /// </summary>
 internal sealed class MemoryBanStore : IBanStore
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly Dictionary<BanTarget, Ban> _bans = [];
     private readonly Dictionary<UInt128, OffenderRecord> _offenders = [];
 
@@ -21,7 +21,7 @@ internal sealed class MemoryBanStore : IBanStore
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return [.. _bans.Values];
             }
@@ -30,7 +30,7 @@ internal sealed class MemoryBanStore : IBanStore
 
     public OffenderRecord? Offender(UInt128 key)
     {
-        lock (_gate)
+        lock (_lock)
         {
             return _offenders.TryGetValue(key, out var o) ? o : null;
         }
@@ -38,7 +38,7 @@ internal sealed class MemoryBanStore : IBanStore
 
     public BanStoreContents Load()
     {
-        lock (_gate)
+        lock (_lock)
         {
             return new BanStoreContents([.. _bans.Values], [.. _offenders.Values]);
         }
@@ -46,7 +46,7 @@ internal sealed class MemoryBanStore : IBanStore
 
     public void Apply(BanStoreChanges changes)
     {
-        lock (_gate)
+        lock (_lock)
         {
             if (Failing)
             {

@@ -177,7 +177,7 @@ public sealed partial class PolicyPagesBrowserTests(BrowserFixture fixture) : IC
     private sealed class ResponseLog
     {
         private readonly List<Task<(string Url, string Body)>> _reads = [];
-        private readonly Lock _gate = new();
+        private readonly Lock _lock = new();
 
         public void Add(IResponse response)
         {
@@ -186,7 +186,7 @@ public sealed partial class PolicyPagesBrowserTests(BrowserFixture fixture) : IC
             {
                 return;
             }
-            lock (_gate)
+            lock (_lock)
             {
                 _reads.Add(ReadAsync(response));
             }
@@ -195,7 +195,7 @@ public sealed partial class PolicyPagesBrowserTests(BrowserFixture fixture) : IC
         public async Task<List<(string Url, string Body)>> AllAsync()
         {
             Task<(string, string)>[] reads;
-            lock (_gate)
+            lock (_lock)
             {
                 reads = [.. _reads];
             }

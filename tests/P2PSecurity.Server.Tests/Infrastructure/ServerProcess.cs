@@ -15,7 +15,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
-    private readonly Lock _gate = new();
+    private readonly Lock _lock = new();
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ServerProcess(Process process) => _process = process;
@@ -117,7 +117,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var regex = new Regex(pattern, RegexOptions.CultureInvariant);
         var found = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        lock (_lock)
         {
             foreach (var line in _lines)
             {
@@ -179,7 +179,7 @@ public sealed class ServerProcess : IAsyncDisposable
             _stdoutClosed.TrySetResult();
             return;
         }
-        lock (_gate)
+        lock (_lock)
         {
             _lines.Enqueue(line);
             foreach (var (pattern, found) in _waiters.ToArray())

@@ -4,7 +4,7 @@ using P2PSecurity.Core.Security;
 namespace P2PSecurity.Core.Tests.Security;
 
 /// <summary>The metadata test on the hot path, including the "racily clean" case of two writes in one tick.</summary>
-public sealed class PolicyFileWatchTests
+public sealed class PolicyFileSeenTests
 {
     private const long Second = 1_000_000_000;
     private static readonly FileStamp Stamp = new(true, 1, 42, 100, 1_000 * Second, 1_000 * Second);
@@ -14,9 +14,9 @@ public sealed class PolicyFileWatchTests
 
     private long Now => _time.GetTimestamp();
 
-    private long Recheck => PolicyFileWatch.RecheckTicks(_time);
+    private long Recheck => PolicyFileSeen.RecheckTicks(_time);
 
-    private PolicyFileWatch Watch(FileStamp stamp, long readAtUnixNs, long readAtTimestamp, long window = PolicyFileWatch.DefaultRacyWindowNs) =>
+    private PolicyFileSeen Watch(FileStamp stamp, long readAtUnixNs, long readAtTimestamp, long window = PolicyFileSeen.DefaultRacyWindowNs) =>
         new(stamp, readAtUnixNs, readAtTimestamp, window, Recheck);
 
     [Fact]

@@ -1,7 +1,8 @@
 namespace P2PSecurity.Core.Security;
 
 /// <summary>
-/// What the last reload saw of the policy file, published as one immutable object so that the lock-free check on
+/// What the last reload saw of the policy file (it watches nothing: it is the record the check on every connection
+/// compares the file with), published as one immutable object so that the lock-free check on
 /// every connection never reads half of it.
 /// </summary>
 /// <param name="stamp">The file's metadata the content read belongs to.</param>
@@ -10,7 +11,7 @@ namespace P2PSecurity.Core.Security;
 /// <param name="racyWindowNs">See <see cref="FileSystemClock"/>.</param>
 /// <param name="recheckTicks">While racy or pending, the content is re-read at most once per this many timestamp ticks.</param>
 /// <param name="pending">See <see cref="Pending"/>.</param>
-internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long readAtTimestamp, long racyWindowNs, long recheckTicks, bool pending = false)
+internal sealed class PolicyFileSeen(FileStamp stamp, long readAtUnixNs, long readAtTimestamp, long racyWindowNs, long recheckTicks, bool pending = false)
 {
     /// <summary>
     /// File systems keep modification times at a coarse granularity (Linux: a scheduler tick, a few ms; FAT: 2 s).
@@ -44,5 +45,5 @@ internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long r
         current != Stamp || ((IsRacy || Pending) && time.GetTimestamp() - ReadAtTimestamp >= recheckTicks);
 
     /// <summary>The same observation, marked as not acted on.</summary>
-    public PolicyFileWatch AsPending() => new(Stamp, ReadAtUnixNs, ReadAtTimestamp, racyWindowNs, recheckTicks, pending: true);
+    public PolicyFileSeen AsPending() => new(Stamp, ReadAtUnixNs, ReadAtTimestamp, racyWindowNs, recheckTicks, pending: true);
 }
