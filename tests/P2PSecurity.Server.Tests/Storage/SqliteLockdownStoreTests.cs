@@ -134,7 +134,7 @@ public sealed class SqliteLockdownStoreTests : IDisposable
         Assert.Equal("kept", Assert.Single(database.Load().Bans).Reason);
         Assert.False(lockdown.Current.Active);
         Assert.Null(lockdown.Engage(new LockdownOptions()).PersistError);
-        Assert.Equal(2L, database.Use(c => Scalar(c, "PRAGMA user_version;")));
+        Assert.Equal((long)StateSchema.LatestVersion, database.Use(c => Scalar(c, "PRAGMA user_version;")));
     }
 
     [Fact]
