@@ -1,4 +1,5 @@
 using System.Net;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
@@ -15,7 +16,10 @@ public sealed partial class SecurityManager
     /// until welcomed, and may push the oldest pending handshake of the busiest address out (MAX_PENDING_HANDSHAKES).
     /// Call <see cref="CheckConfigReload"/> first (<see cref="OnNewConnection"/> does both).
     /// </summary>
-    public AcceptResult EvaluateAccept(IPAddress remote, bool outbound = false)
+    public AcceptResult EvaluateAccept(IPAddress remote, bool outbound = false) => Gate.Accept(remote, outbound);
+
+    /// <summary>The accept stage (see <see cref="EvaluateAccept"/>); a fault is turned into a refusal by <see cref="FailClosedGate"/>.</summary>
+    private AcceptResult AcceptStage(IPAddress remote, bool outbound)
     {
         var policy = Policy;
         var lockdown = LockdownNow(policy);
@@ -81,12 +85,6 @@ public sealed partial class SecurityManager
                 return new AcceptResult(SecurityDecision.Allow, slot);
             }
         }
-        catch (Exception ex)
-        {
-            SecurityLog.InternalError(_logger, ex, "accept", remote.ToString());
-            CountRefusal(DenyReason.InternalError);
-            return new AcceptResult(SecurityDecision.Deny(DenyReason.InternalError), null);
-        }
         finally
         {
             if (counted && !admitted)
@@ -99,8 +97,9 @@ public sealed partial class SecurityManager
     /// <summary>What runs for every new connection: the reload check, then the accept gate.</summary>
     public AcceptResult OnNewConnection(IPAddress remote)
     {
-        CheckConfigReload();
-        return EvaluateAccept(remote);
+        var gate = Gate;
+        gate.Refresh();
+        return gate.Accept(remote, outbound: false);
     }
 
     /// <summary>
@@ -121,66 +120,81 @@ public sealed partial class SecurityManager
     /// <see cref="VerifyNetworkKey(ConnectionSlot, ReadOnlySpan{byte}, NodeKey, NodeKey, ReadOnlySpan{byte})"/>).
     /// Blocked wins over allowed; a proof of a secret the policy does not accept is no proof.
     /// </summary>
-    public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key)
+    public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key) => Gate.NodeHandshake(slot, key, NetworkKeyAnswer.Recorded).Decision;
+
+    /// <summary>
+    /// The node handshake stage: checks the answer (unless <see cref="NetworkKeyAnswer.Recorded"/>) and judges the node
+    /// on one read of the policy; a welcome's terms come from the policy the last check of the decision read.
+    /// </summary>
+    private NodeVerdict NodeStage(ConnectionSlot slot, NodeKey? key, in NetworkKeyAnswer answer)
     {
         var policy = Policy;
+        if (answer.Present)
+        {
+            RecordProof(policy, slot, answer.Challenge, answer.Client, answer.Server, answer.Answer);
+        }
+        var decision = NodeDecision(policy, slot, key, out var latest);
+        if (!decision.Allowed)
+        {
+            return new NodeVerdict(decision, default);
+        }
+        var rate = latest.MessageRateLimit;
+        var proof = ProveNetworkKey(latest, answer.PeerChallenge, answer.Client, answer.Server, slot.NetworkKeyFingerprint);
+        return new NodeVerdict(decision, new WelcomeTerms(latest.MaxFrameSize, rate.Count, (int)rate.Period.TotalSeconds, proof));
+    }
+
+    /// <summary>The node decision on <paramref name="policy"/>, re-checked on the newest (<paramref name="latest"/>) to close the race with a reload's eviction pass.</summary>
+    private SecurityDecision NodeDecision(SecurityPolicy policy, ConnectionSlot slot, NodeKey? key, out SecurityPolicy latest)
+    {
+        latest = policy;
         var lockdown = LockdownNow(policy);
         Metrics.Handshake(slot.OpenedTimestamp, _time);
-        try
+        if (policy.Enabled && BanAtNodeGate(slot, key) is var banned and not DenyReason.None)
         {
-            if (policy.Enabled && BanAtNodeGate(slot, key) is var banned and not DenyReason.None)
-            {
-                return Refuse(slot.Address, key, banned).Decision;
-            }
-            var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
-            if (reason != DenyReason.None)
-            {
-                NotifyNodeRefused(slot.Address, key, reason);
-                return Refuse(slot.Address, key, reason).Decision;
-            }
-            slot.NodeKey = key;
-            slot.Authenticated = true;
-            // A reload may have swapped the policy between our read and now, and its eviction pass may have run
-            // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
-            // The barrier keeps the read of the policy below from moving before the write above. A proof of a secret
-            // the newest policy no longer accepts does not count. The same for a lockdown engaged meanwhile.
-            Interlocked.MemoryBarrier();
-            var latest = Policy;
-            var latestLockdown = LockdownNow(latest);
-            if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
-                DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
-            {
-                slot.Authenticated = false;
-                NotifyNodeRefused(slot.Address, key, late);
-                return Refuse(slot.Address, key, late).Decision;
-            }
-            // Likewise a ban published after the check above: its eviction pass may have missed this slot's key.
-            Interlocked.MemoryBarrier();
-            if (latest.Enabled && BanAtNodeGate(slot, key) is var lateBan and not DenyReason.None)
-            {
-                slot.Authenticated = false;
-                return Refuse(slot.Address, key, lateBan).Decision;
-            }
-            // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
-            _pending.Remove(slot);
-            if (slot.ForcedReason is var forced and not DenyReason.None)
-            {
-                slot.Authenticated = false;
-                return SecurityDecision.Deny(forced);
-            }
-            // Checked before the arguments are built: formatting the address and key allocates on every welcome.
-            if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-            {
-                SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
-            }
-            return SecurityDecision.Allow;
+            return Refuse(slot.Address, key, banned).Decision;
         }
-        catch (Exception ex)
+        var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
+        if (reason != DenyReason.None)
         {
-            SecurityLog.InternalError(_logger, ex, "node", slot.Address.ToString());
-            CountRefusal(DenyReason.InternalError);
-            return SecurityDecision.Deny(DenyReason.InternalError);
+            NotifyNodeRefused(slot.Address, key, reason);
+            return Refuse(slot.Address, key, reason).Decision;
         }
+        slot.NodeKey = key;
+        slot.Authenticated = true;
+        // A reload may have swapped the policy between our read and now, and its eviction pass may have run
+        // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
+        // The barrier keeps the read of the policy below from moving before the write above. A proof of a secret
+        // the newest policy no longer accepts does not count. The same for a lockdown engaged meanwhile.
+        Interlocked.MemoryBarrier();
+        latest = Policy;
+        var latestLockdown = LockdownNow(latest);
+        if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
+            DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
+        {
+            slot.Authenticated = false;
+            NotifyNodeRefused(slot.Address, key, late);
+            return Refuse(slot.Address, key, late).Decision;
+        }
+        // Likewise a ban published after the check above: its eviction pass may have missed this slot's key.
+        Interlocked.MemoryBarrier();
+        if (latest.Enabled && BanAtNodeGate(slot, key) is var lateBan and not DenyReason.None)
+        {
+            slot.Authenticated = false;
+            return Refuse(slot.Address, key, lateBan).Decision;
+        }
+        // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
+        _pending.Remove(slot);
+        if (slot.ForcedReason is var forced and not DenyReason.None)
+        {
+            slot.Authenticated = false;
+            return SecurityDecision.Deny(forced);
+        }
+        // Checked before the arguments are built: formatting the address and key allocates on every welcome.
+        if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+        {
+            SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
+        }
+        return SecurityDecision.Allow;
     }
 
     private static DenyReason DecideNode(SecurityPolicy policy, LockdownState lockdown, NodeKey? key, bool networkKeyProven)
@@ -202,7 +216,9 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>The per-message gate: the message rate of the connection's address.</summary>
-    public SecurityDecision EvaluateMessage(ConnectionSlot slot)
+    public SecurityDecision EvaluateMessage(ConnectionSlot slot) => Gate.Message(slot);
+
+    private SecurityDecision MessageStage(ConnectionSlot slot)
     {
         var policy = Policy;
         if (!policy.Enabled || slot.State.TryTakeMessage(policy.MessageRateLimit, _time.GetTimestamp(), _time.TimestampFrequency))
@@ -234,9 +250,11 @@ public sealed partial class SecurityManager
     /// records on the slot which secret it proved (fingerprints, never the secret), so that a later reload that stops
     /// accepting that secret evicts the session, and status can show which key each session proved.
     /// </summary>
-    public bool VerifyNetworkKey(ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
+    public bool VerifyNetworkKey(ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer) =>
+        RecordProof(Policy, slot, challenge, client, server, answer);
+
+    private static bool RecordProof(SecurityPolicy policy, ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
     {
-        var policy = Policy;
         if (policy.NetworkSecretKey.Length == 0)
         {
             return true;

@@ -31,9 +31,11 @@ public sealed partial class SecurityManager
     /// the previous key proves the previous key too, so that a node not yet moved to the new key can check it);
     /// otherwise with the current key.
     /// </summary>
-    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, string? peerFingerprint)
+    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, string? peerFingerprint) =>
+        ProveNetworkKey(Policy, challenge, client, server, peerFingerprint);
+
+    private static byte[]? ProveNetworkKey(SecurityPolicy policy, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, string? peerFingerprint)
     {
-        var policy = Policy;
         var secret = policy.NetworkSecretKeyPrevious.Length > 0 && peerFingerprint is not null && peerFingerprint == policy.NetworkKeyPreviousFingerprint
             ? policy.NetworkSecretKeyPrevious
             : policy.NetworkSecretKey;
@@ -48,7 +50,9 @@ public sealed partial class SecurityManager
     /// live connection and EVICT_ON_POLICY_CHANGE is on, when the lockdown closes it, or when the manager already
     /// closed it (a pending handshake pushed out by MAX_PENDING_HANDSHAKES).
     /// </summary>
-    public SecurityDecision EvaluateEviction(ConnectionSlot slot)
+    public SecurityDecision EvaluateEviction(ConnectionSlot slot) => Gate.Live(slot);
+
+    private SecurityDecision LiveStage(ConnectionSlot slot)
     {
         if (slot.ForcedReason is var forced and not DenyReason.None)
         {

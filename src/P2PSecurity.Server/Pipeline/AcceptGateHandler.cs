@@ -1,5 +1,6 @@
 using System.Net;
 using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Security;
 
 namespace P2PSecurity.Server.Pipeline;
@@ -9,14 +10,14 @@ namespace P2PSecurity.Server.Pipeline;
 /// gets no pipeline, no TLS and no byte: its socket is closed at once. An admitted child carries its slot in an
 /// attribute, and the slot is released exactly once, when the child's close completes (whatever closed it).
 /// </summary>
-internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider time) : ChannelHandlerAdapter
+internal sealed class AcceptGateHandler(ISecurityGate gate, TimeProvider time) : ChannelHandlerAdapter
 {
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
         var child = (IChannel)message;
         var remote = (child.RemoteAddress as IPEndPoint)?.Address;
         // No address means the peer is already gone; there is nothing to decide on and nothing to keep.
-        var result = remote is null ? default : manager.OnNewConnection(remote);
+        var result = remote is null ? default : Decide(remote);
         if (!result.Allowed || result.Slot is null)
         {
             child.Unsafe.CloseForcibly();
@@ -28,5 +29,12 @@ internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider ti
         child.CloseCompletion.ContinueWith(
             static (_, s) => ((ConnectionSlot)s!).Release(), slot, TaskContinuationOptions.ExecuteSynchronously);
         context.FireChannelRead(child);
+    }
+
+    /// <summary>What runs for every new connection: the sources look for changes, then the accept stage decides.</summary>
+    private AcceptResult Decide(IPAddress remote)
+    {
+        gate.Refresh();
+        return gate.Accept(remote, outbound: false);
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
-using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
@@ -22,7 +21,8 @@ internal sealed class BootstrapDialer(
     OutboundPeerTracker tracker,
     PipelineServices services,
     IEventLoopGroup group,
-    ChannelTracker connections)
+    ChannelTracker connections,
+    Func<bool> lockedDown)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private readonly ReconnectBackoff _backoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
@@ -35,8 +35,7 @@ internal sealed class BootstrapDialer(
         var peer = tracker.Peer.ToString();
         while (!stop.IsCancellationRequested)
         {
-            var manager = services.Manager;
-            if (LockdownGate.RefusesAccept(manager.LockdownInForce(manager.Policy)))
+            if (lockedDown())
             {
                 // Locked down: no dialling at all (not even name resolution); resume within a second of the lift.
                 tracker.Waiting("lockdown: not dialling", services.Time.GetUtcNow() + LockdownPoll);
@@ -103,9 +102,9 @@ internal sealed class BootstrapDialer(
         {
             return (false, null);
         }
-        var manager = services.Manager;
-        manager.CheckConfigReload();
-        var accept = manager.EvaluateAccept(address, outbound: true);
+        var gate = services.Gate;
+        gate.Refresh();
+        var accept = gate.Accept(address, outbound: true);
         if (!accept.Allowed || accept.Slot is null)
         {
             return (false, $"refused by this node's policy: {accept.Decision.Reason.Code()}");

@@ -86,7 +86,7 @@ public sealed class MessageRateHandlerTests : IDisposable
         _folder.WriteEnv(env);
         var manager = SecurityManager.Create(_folder.EnvPath, time: _time);
         var slot = manager.EvaluateAccept(IPAddress.Loopback).Slot!;
-        return (manager, new EmbeddedChannel(new MessageRateHandler(manager, slot, new MessageFloodGuard(_time))));
+        return (manager, new EmbeddedChannel(new MessageRateHandler(manager.Gate, slot, new MessageFloodGuard(_time))));
     }
 
     public void Dispose() => _folder.Dispose();
