@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PSecurity.Core.Logging;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Lockdown;
 
@@ -14,7 +15,7 @@ namespace P2PSecurity.Core.Lockdown;
 /// snapshot in memory and the file on disk change in the same order. A state file that cannot be read fails
 /// closed: the server starts locked down and says why.
 /// </remarks>
-public sealed class LockdownSwitch : IDisposable
+public sealed class LockdownSwitch : IPolicySource<LockdownState>, IDisposable
 {
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -22,6 +23,7 @@ public sealed class LockdownSwitch : IDisposable
     private LockdownState _state;
     private ITimer? _expiry;
     private DateTimeOffset? _policyFileSince;
+    private long _revision = 1;
 
     private LockdownSwitch(string statePath, LockdownState state, TimeProvider time, ILogger logger)
     {
@@ -64,7 +66,24 @@ public sealed class LockdownSwitch : IDisposable
         return lockdown;
     }
 
-    /// <summary>The state file beside the policy file.</summary>
+    string IPolicySource<LockdownState>.Name => "lockdown";
+
+    /// <summary>The state as last published, expiry not applied (a view applies it at each decision: <see cref="PolicyView.LockdownAt"/>).</summary>
+    LockdownState IPolicySource<LockdownState>.Snapshot => Volatile.Read(ref _state);
+
+    long IPolicySource<LockdownState>.Revision => Interlocked.Read(ref _revision);
+
+    /// <summary>Raised under the switch's lock right after the swap, before the change is written to disk or acted on.</summary>
+    public event Action? Published;
+
+    /// <summary>
+    /// A switch kept in memory only (a gate built from an in-memory policy, for tests and embedders): it starts off,
+    /// and its changes are not written anywhere.
+    /// </summary>
+    public static LockdownSwitch InMemory(TimeProvider? time = null, ILogger? logger = null) =>
+        new(string.Empty, LockdownState.Off, time ?? TimeProvider.System, logger ?? NullLogger.Instance);
+
+    /// <summary>The state file beside the policy file (empty for a switch <see cref="InMemory"/>).</summary>
     public string StatePath { get; }
 
     /// <summary>The operator's lockdown now (read it once per decision). A lockdown past its end reads as off even before its timer has run.</summary>
@@ -166,11 +185,16 @@ public sealed class LockdownSwitch : IDisposable
     private LockdownChange SwapLocked(LockdownState before, LockdownState after, DateTimeOffset now)
     {
         Interlocked.Exchange(ref _state, after);
+        Interlocked.Increment(ref _revision);
+        Published?.Invoke();
         ArmExpiry(after);
         string? persistError = null;
         try
         {
-            LockdownStore.Write(StatePath, after, now);
+            if (StatePath.Length > 0)
+            {
+                LockdownStore.Write(StatePath, after, now);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

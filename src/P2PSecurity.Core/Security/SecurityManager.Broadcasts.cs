@@ -19,11 +19,11 @@ public sealed partial class SecurityManager
 
     private SecurityDecision BroadcastStage(ConnectionSlot sender, BroadcastMessage message)
     {
-        var policy = Policy;
+        var policy = View.File;
         var reason = DecideBroadcast(policy, sender, message);
         return reason == DenyReason.None
             ? SecurityDecision.Allow
-            : Refuse(sender.Address, sender.NodeKey, reason).Decision;
+            : Refuse(policy, sender.Address, sender.NodeKey, reason).Decision;
     }
 
     private DenyReason DecideBroadcast(Policy.SecurityPolicy policy, ConnectionSlot sender, BroadcastMessage message)

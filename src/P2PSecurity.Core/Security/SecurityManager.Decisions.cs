@@ -4,6 +4,7 @@ using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Secrets;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -21,15 +22,16 @@ public sealed partial class SecurityManager
     /// <summary>The accept stage (see <see cref="EvaluateAccept"/>); a fault is turned into a refusal by <see cref="FailClosedGate"/>.</summary>
     private AcceptResult AcceptStage(IPAddress remote, bool outbound)
     {
-        var policy = Policy;
-        var lockdown = LockdownNow(policy);
+        var view = View;
+        var policy = view.File;
+        var lockdown = LockdownNow(view);
         var counted = false;
         var admitted = false;
         try
         {
             if (LockdownGate.RefusesAccept(lockdown))
             {
-                return Refuse(remote, null, DenyReason.Lockdown);
+                return Refuse(policy, remote, null, DenyReason.Lockdown);
             }
             // The key is the same for IPv4 and IPv4-mapped IPv6 (which is how a dual-mode socket shows every IPv4
             // peer); the mapped form is turned into an IPv4 object only when a new per-address state is made, so
@@ -37,11 +39,11 @@ public sealed partial class SecurityManager
             var key = IpAddressKey.From(remote);
             if (policy.Enabled && policy.BlockedIps.Contains(key))
             {
-                return Refuse(remote, null, DenyReason.IpBlocked);
+                return Refuse(policy, remote, null, DenyReason.IpBlocked);
             }
-            if (policy.Enabled && BanAtAccept(key) is var banned and not DenyReason.None)
+            if (policy.Enabled && BanAtAccept(view, key) is var banned and not DenyReason.None)
             {
-                return Refuse(remote, null, banned);
+                return Refuse(policy, remote, null, banned);
             }
             if (!outbound)
             {
@@ -49,7 +51,7 @@ public sealed partial class SecurityManager
                 counted = true;
                 if (Interlocked.Increment(ref _inbound) > policy.MaxConnections && policy.Enabled)
                 {
-                    return Refuse(remote, null, DenyReason.TooManyConnections);
+                    return Refuse(policy, remote, null, DenyReason.TooManyConnections);
                 }
             }
             var limitKey = IpAddressKey.LimitKey(key, policy.Ipv6LimitPrefix);
@@ -57,7 +59,7 @@ public sealed partial class SecurityManager
             {
                 if (StateFor(limitKey, remote, policy) is not { } state)
                 {
-                    return Refuse(remote, null, DenyReason.TooManyConnections);
+                    return Refuse(policy, remote, null, DenyReason.TooManyConnections);
                 }
                 var now = _time.GetTimestamp();
                 var reason = state.TryOpen(policy, now, _time.TimestampFrequency, policy.Enabled);
@@ -67,7 +69,7 @@ public sealed partial class SecurityManager
                 }
                 if (reason != DenyReason.None)
                 {
-                    return Refuse(remote, null, reason);
+                    return Refuse(policy, remote, null, reason);
                 }
                 // The state's address is the prefix for IPv6; the slot shows the peer's own (IPv4 already normalised).
                 var address = remote.IsIPv4MappedToIPv6 ? state.Address : remote;
@@ -79,7 +81,7 @@ public sealed partial class SecurityManager
                     Metrics.Accepted();
                     if (_pending.Add(slot, state.Pending, policy.Enabled ? policy.MaxPendingHandshakes : int.MaxValue) is { } victim)
                     {
-                        EvictPending(victim);
+                        EvictPending(policy, victim);
                     }
                 }
                 return new AcceptResult(SecurityDecision.Allow, slot);
@@ -128,12 +130,13 @@ public sealed partial class SecurityManager
     /// </summary>
     private NodeVerdict NodeStage(ConnectionSlot slot, NodeKey? key, in NetworkKeyAnswer answer)
     {
-        var policy = Policy;
+        var view = View;
         if (answer.Present)
         {
-            RecordProof(policy, slot, answer.Challenge, answer.Client, answer.Server, answer.Answer);
+            RecordProof(view.File, slot, answer.Challenge, answer.Client, answer.Server, answer.Answer);
         }
-        var decision = NodeDecision(policy, slot, key, out var latest);
+        var decision = NodeDecision(view, slot, key, out var latestView);
+        var latest = latestView.File;
         if (!decision.Allowed)
         {
             return new NodeVerdict(decision, default);
@@ -143,21 +146,25 @@ public sealed partial class SecurityManager
         return new NodeVerdict(decision, new WelcomeTerms(latest.MaxFrameSize, rate.Count, (int)rate.Period.TotalSeconds, proof));
     }
 
-    /// <summary>The node decision on <paramref name="policy"/>, re-checked on the newest (<paramref name="latest"/>) to close the race with a reload's eviction pass.</summary>
-    private SecurityDecision NodeDecision(SecurityPolicy policy, ConnectionSlot slot, NodeKey? key, out SecurityPolicy latest)
+    /// <summary>
+    /// The node decision on <paramref name="view"/>, re-checked on the newest view (<paramref name="latestView"/>) to
+    /// close the race with an eviction pass (a reload, a ban, a lockdown) that ran before this slot was marked.
+    /// </summary>
+    private SecurityDecision NodeDecision(PolicyView view, ConnectionSlot slot, NodeKey? key, out PolicyView latestView)
     {
-        latest = policy;
-        var lockdown = LockdownNow(policy);
+        latestView = view;
+        var policy = view.File;
+        var lockdown = LockdownNow(view);
         Metrics.Handshake(slot.OpenedTimestamp, _time);
-        if (policy.Enabled && BanAtNodeGate(slot, key) is var banned and not DenyReason.None)
+        if (policy.Enabled && BanAtNodeGate(view, slot, key) is var banned and not DenyReason.None)
         {
-            return Refuse(slot.Address, key, banned).Decision;
+            return Refuse(policy, slot.Address, key, banned).Decision;
         }
         var reason = DecideNode(policy, lockdown, key, slot.ProvenSecret.IsAcceptedBy(policy));
         if (reason != DenyReason.None)
         {
             NotifyNodeRefused(slot.Address, key, reason);
-            return Refuse(slot.Address, key, reason).Decision;
+            return Refuse(policy, slot.Address, key, reason).Decision;
         }
         slot.NodeKey = key;
         slot.Authenticated = true;
@@ -166,21 +173,21 @@ public sealed partial class SecurityManager
         // The barrier keeps the read of the policy below from moving before the write above. A proof of a secret
         // the newest policy no longer accepts does not count. The same for a lockdown engaged meanwhile.
         Interlocked.MemoryBarrier();
-        latest = Policy;
-        var latestLockdown = LockdownNow(latest);
+        latestView = View;
+        var latest = latestView.File;
+        var latestLockdown = LockdownNow(latestView);
         if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
             DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
         {
             slot.Authenticated = false;
             NotifyNodeRefused(slot.Address, key, late);
-            return Refuse(slot.Address, key, late).Decision;
+            return Refuse(latest, slot.Address, key, late).Decision;
         }
         // Likewise a ban published after the check above: its eviction pass may have missed this slot's key.
-        Interlocked.MemoryBarrier();
-        if (latest.Enabled && BanAtNodeGate(slot, key) is var lateBan and not DenyReason.None)
+        if (latest.Enabled && !ReferenceEquals(latestView.Bans, view.Bans) && BanAtNodeGate(latestView, slot, key) is var lateBan and not DenyReason.None)
         {
             slot.Authenticated = false;
-            return Refuse(slot.Address, key, lateBan).Decision;
+            return Refuse(latest, slot.Address, key, lateBan).Decision;
         }
         // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
         _pending.Remove(slot);
@@ -220,14 +227,14 @@ public sealed partial class SecurityManager
 
     private SecurityDecision MessageStage(ConnectionSlot slot)
     {
-        var policy = Policy;
+        var policy = View.File;
         if (!policy.Enabled || slot.State.TryTakeMessage(policy.MessageRateLimit, _time.GetTimestamp(), _time.TimestampFrequency))
         {
             Metrics.Message(allowed: true);
             return SecurityDecision.Allow;
         }
         Metrics.Message(allowed: false);
-        return Refuse(slot.Address, slot.NodeKey, DenyReason.MessageRateExceeded).Decision;
+        return Refuse(policy, slot.Address, slot.NodeKey, DenyReason.MessageRateExceeded).Decision;
     }
 
     /// <summary>True when messages originated by this node must be dropped, even when relayed by an allowed node.</summary>
@@ -284,15 +291,15 @@ public sealed partial class SecurityManager
     {
         var address = IpAddressKey.Normalize(remote);
         NotifyNodeRefused(address, key, reason);
-        Refuse(address, key, reason);
+        Refuse(Policy, address, key, reason);
     }
 
-    /// <summary>Counts and logs a refusal; the node key is formatted only if a line is written.</summary>
-    private AcceptResult Refuse(IPAddress address, NodeKey? node, DenyReason reason)
+    /// <summary>Counts and logs a refusal, on the policy the decision read; the node key is formatted only if a line is written.</summary>
+    private AcceptResult Refuse(SecurityPolicy policy, IPAddress address, NodeKey? node, DenyReason reason)
     {
         CountRefusal(reason);
         StrikeFor(address, reason);
-        if (Policy.LogSecurityEvents)
+        if (policy.LogSecurityEvents)
         {
             _rejections.RefusedWithKey(address, node, reason);
         }
@@ -310,11 +317,11 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>Closes a pending handshake pushed out by a newer one (MAX_PENDING_HANDSHAKES).</summary>
-    private void EvictPending(ConnectionSlot victim)
+    private void EvictPending(SecurityPolicy policy, ConnectionSlot victim)
     {
         var decision = SecurityDecision.Deny(DenyReason.PendingHandshakeEvicted);
         victim.Force(decision);
-        Refuse(victim.Address, null, decision.Reason);
+        Refuse(policy, victim.Address, null, decision.Reason);
     }
 
     /// <summary>Live connections right now.</summary>

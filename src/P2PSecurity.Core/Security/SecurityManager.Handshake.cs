@@ -12,8 +12,9 @@ public sealed partial class SecurityManager
     {
         get
         {
-            var policy = Policy;
-            return (policy.Enabled && (policy.RequireNodeAuthentication || policy.WhitelistMode)) || LockdownNow(policy).Active;
+            var view = View;
+            var policy = view.File;
+            return (policy.Enabled && (policy.RequireNodeAuthentication || policy.WhitelistMode)) || LockdownNow(view).Active;
         }
     }
 
@@ -58,11 +59,11 @@ public sealed partial class SecurityManager
         {
             return SecurityDecision.Deny(forced); // pushed out before its transport was ready to be told
         }
-        var policy = Policy;
-        if (EvaluateBannedNow(slot) is { Allowed: false } banned)
+        var view = View;
+        if (EvaluateBannedNow(view, slot) is { Allowed: false } banned)
         {
             return banned;
         }
-        return LiveVerdict(slot, policy, LockdownNow(policy));
+        return LiveVerdict(slot, view.File, LockdownNow(view));
     }
 }

@@ -1,6 +1,7 @@
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -20,13 +21,14 @@ public sealed partial class SecurityManager
 
     private SecurityDecision SecuredStage(ConnectionSlot slot, NodeKey? key)
     {
-        var policy = Policy;
-        var lockdown = LockdownNow(policy);
+        var view = View;
+        var policy = view.File;
+        var lockdown = LockdownNow(view);
         var reason = DecideKey(policy, lockdown, key);
         if (reason != DenyReason.None)
         {
             NotifyNodeRefused(slot.Address, key, reason);
-            return Refuse(slot.Address, key, reason).Decision;
+            return Refuse(policy, slot.Address, key, reason).Decision;
         }
         slot.NodeKey = key;
         slot.Secured = true;
@@ -34,14 +36,15 @@ public sealed partial class SecurityManager
         // marked secured, and so not judged its key; judge it against the newest policy. The barrier keeps the
         // read of the policy below from moving before the writes above.
         Interlocked.MemoryBarrier();
-        var latest = Policy;
-        var latestLockdown = LockdownNow(latest);
+        var latestView = View;
+        var latest = latestView.File;
+        var latestLockdown = LockdownNow(latestView);
         if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
             DecideKey(latest, latestLockdown, key) is var late and not DenyReason.None)
         {
             slot.Secured = false;
             NotifyNodeRefused(slot.Address, key, late);
-            return Refuse(slot.Address, key, late).Decision;
+            return Refuse(latest, slot.Address, key, late).Decision;
         }
         return SecurityDecision.Allow;
     }

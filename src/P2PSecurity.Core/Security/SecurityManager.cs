@@ -8,6 +8,7 @@ using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Metrics;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -30,7 +31,8 @@ public sealed partial class SecurityManager : IDisposable
     private readonly Lock _reloadLock = new();
     private readonly ITimer _sweeper;
     private readonly LockdownSwitch _lockdown;
-    private SecurityPolicy _policy;
+    private readonly FilePolicySource _file;
+    private readonly PolicyComposer _views;
     private PolicyFileWatch _watch;
     private SecretFilesWatch _secrets = SecretFilesWatch.Empty;
     private PolicyLoadContext _loadContext = PolicyLoadContext.None;
@@ -51,7 +53,8 @@ public sealed partial class SecurityManager : IDisposable
     {
         _lockdown = lockdown;
         PolicyPath = policyPath;
-        _policy = initial;
+        _file = new FilePolicySource(initial);
+        _views = new PolicyComposer(_file, lockdown, logger);
         _watch = watch;
         _lastReload = first;
         _logger = logger;
@@ -128,8 +131,11 @@ public sealed partial class SecurityManager : IDisposable
     /// <summary>The full path of the policy file being watched.</summary>
     public string PolicyPath { get; }
 
-    /// <summary>The policy in force. Read it once per decision.</summary>
-    public SecurityPolicy Policy => Volatile.Read(ref _policy);
+    /// <summary>The file's policy in force (the file source's snapshot). Decisions read <see cref="View"/> instead.</summary>
+    public SecurityPolicy Policy => _file.Snapshot;
+
+    /// <summary>The view in force: the snapshot of every policy source (file, bans, lockdown). Read it once per decision.</summary>
+    public PolicyView View => _views.Current;
 
     public DateTimeOffset StartedAt { get; }
 
@@ -303,7 +309,7 @@ public sealed partial class SecurityManager : IDisposable
         _lastFailedHash = null;
         var next = loaded.Policy with { Revision = current.Revision + 1 };
         var changes = PolicyDiff.Compute(current, next);
-        Interlocked.Exchange(ref _policy, next);
+        _file.Publish(next); // the view holds it before the eviction pass below runs
         _lockdown.ObservePolicy(next.Lockdown, now);
         var closed = EvictRefused(next, LockdownNow(next));
         var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger)
