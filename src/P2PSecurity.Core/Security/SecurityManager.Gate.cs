@@ -23,7 +23,13 @@ public sealed partial class SecurityManager : ISecurityGate
         return _failClosed!;
     }
 
-    void ISecurityGate.Refresh() => CheckConfigReload();
+    void ISecurityGate.Refresh()
+    {
+        if (!_inMemory)
+        {
+            CheckConfigReload();
+        }
+    }
 
     AcceptResult ISecurityGate.Accept(IPAddress remote, bool outbound) => AcceptStage(remote, outbound);
 
