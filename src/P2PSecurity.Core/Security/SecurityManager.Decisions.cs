@@ -49,7 +49,7 @@ public sealed partial class SecurityManager
             {
                 // Counted before the per-address checks, so that a full server does not spend an address's rate tokens.
                 counted = true;
-                if (Interlocked.Increment(ref _inbound) > policy.MaxConnections && policy.Enabled)
+                if (!_table.CountInbound(policy.MaxConnections) && policy.Enabled)
                 {
                     return Refuse(policy, remote, null, DenyReason.TooManyConnections);
                 }
@@ -57,7 +57,7 @@ public sealed partial class SecurityManager
             var limitKey = IpAddressKey.LimitKey(key, policy.Ipv6LimitPrefix);
             while (true)
             {
-                if (StateFor(limitKey, remote, policy) is not { } state)
+                if (_table.StateFor(limitKey, remote, policy) is not { } state)
                 {
                     return Refuse(policy, remote, null, DenyReason.TooManyConnections);
                 }
@@ -73,13 +73,12 @@ public sealed partial class SecurityManager
                 }
                 // The state's address is the prefix for IPv6; the slot shows the peer's own (IPv4 already normalised).
                 var address = remote.IsIPv4MappedToIPv6 ? state.Address : remote;
-                var slot = new ConnectionSlot(this, state, address, key, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
-                state.Link(slot);
+                var slot = _table.Open(state, address, key, now, outbound);
                 admitted = true;
                 if (!outbound)
                 {
                     Metrics.Accepted();
-                    if (_pending.Add(slot, state.Pending, policy.Enabled ? policy.MaxPendingHandshakes : int.MaxValue) is { } victim)
+                    if (_table.AddPending(slot, policy.Enabled ? policy.MaxPendingHandshakes : int.MaxValue) is { } victim)
                     {
                         EvictPending(policy, victim);
                     }
@@ -91,7 +90,7 @@ public sealed partial class SecurityManager
         {
             if (counted && !admitted)
             {
-                Interlocked.Decrement(ref _inbound);
+                _table.UncountInbound();
             }
         }
     }
@@ -190,7 +189,7 @@ public sealed partial class SecurityManager
             return Refuse(latest, slot.Address, key, lateBan).Decision;
         }
         // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
-        _pending.Remove(slot);
+        _table.RemovePending(slot);
         if (slot.ForcedReason is var forced and not DenyReason.None)
         {
             slot.Authenticated = false;
@@ -306,16 +305,6 @@ public sealed partial class SecurityManager
         return new AcceptResult(SecurityDecision.Deny(reason), null);
     }
 
-    internal void OnSlotReleased(ConnectionSlot slot)
-    {
-        if (!slot.Outbound)
-        {
-            _pending.Remove(slot);
-            Interlocked.Decrement(ref _inbound);
-        }
-        slot.State.Close(slot);
-    }
-
     /// <summary>Closes a pending handshake pushed out by a newer one (MAX_PENDING_HANDSHAKES).</summary>
     private void EvictPending(SecurityPolicy policy, ConnectionSlot victim)
     {
@@ -325,21 +314,7 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>Live connections right now.</summary>
-    public IReadOnlyCollection<ConnectionSlot> LiveConnections
-    {
-        get
-        {
-            var live = new List<ConnectionSlot>();
-            foreach (var state in _ips.Values)
-            {
-                state.CopyLiveTo(live);
-            }
-            return live;
-        }
-    }
-
-    /// <summary>The wall-clock time of a monotonic timestamp taken earlier.</summary>
-    internal DateTimeOffset TimeOf(long timestamp) => _time.GetUtcNow() - _time.GetElapsedTime(timestamp);
+    public IReadOnlyCollection<ConnectionSlot> LiveConnections => _table.Live;
 
     /// <summary>Refusals since start, by reason.</summary>
     public IReadOnlyDictionary<DenyReason, long> RefusalCounts
@@ -360,11 +335,11 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>Per-address states held (for tests of the sweeper and for memory bounds).</summary>
-    internal int TrackedAddresses => Volatile.Read(ref _tracked);
+    internal int TrackedAddresses => _table.TrackedAddresses;
 
     /// <summary>Inbound connections holding a slot now (MAX_CONNECTIONS counts these).</summary>
-    public int InboundConnections => Volatile.Read(ref _inbound);
+    public int InboundConnections => _table.InboundConnections;
 
     /// <summary>Inbound connections not welcomed yet (MAX_PENDING_HANDSHAKES counts these).</summary>
-    public int PendingHandshakes => _pending.Count;
+    public int PendingHandshakes => _table.PendingHandshakes;
 }

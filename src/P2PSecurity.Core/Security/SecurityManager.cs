@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2PSecurity.Core.Connections;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Metrics;
@@ -25,8 +25,7 @@ public sealed partial class SecurityManager : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RejectionLog _rejections;
-    private readonly ConcurrentDictionary<UInt128, IpState> _ips = new();
-    private readonly PendingHandshakes _pending = new();
+    private readonly ConnectionTable _table;
     private readonly long[] _refusals = new long[256];
     private readonly Lock _reloadLock = new();
     private readonly ITimer _sweeper;
@@ -40,11 +39,6 @@ public sealed partial class SecurityManager : IDisposable
     private string? _lastFailedHash;
     private bool _missingReported;
     private bool _emptyReported;
-    private long _nextSlotId;
-    private int _inbound;
-    private int _tracked;
-    private int _makingRoom;
-    private int _trackedLimitOverride;
     private long _fileReads;
     private long _racyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
@@ -61,7 +55,8 @@ public sealed partial class SecurityManager : IDisposable
         _time = time;
         StartedAt = time.GetUtcNow();
         _rejections = new RejectionLog(logger, time);
-        _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        _table = new ConnectionTable(() => Policy, time, logger);
+        _sweeper = time.CreateTimer(_ => _table.Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
         Metrics = new SecurityMetrics(this, StartedAt);
     }
 
@@ -506,28 +501,6 @@ public sealed partial class SecurityManager : IDisposable
     {
         Interlocked.Increment(ref _refusals[(int)reason]);
         Metrics.Refused(reason);
-    }
-
-    /// <summary>
-    /// Drops per-address state that remembers nothing (no connections, full buckets); with
-    /// <paramref name="forgetRates"/>, every state without a connection until the table is at <paramref name="downTo"/>.
-    /// </summary>
-    internal void Sweep(bool forgetRates = false, int downTo = 0)
-    {
-        var policy = Policy;
-        var now = _time.GetTimestamp();
-        foreach (var (key, state) in _ips)
-        {
-            if (forgetRates && Volatile.Read(ref _tracked) <= downTo)
-            {
-                return;
-            }
-            if (state.TryRetire(policy, now, _time.TimestampFrequency, forgetRates) &&
-                _ips.TryRemove(new KeyValuePair<UInt128, IpState>(key, state)))
-            {
-                Interlocked.Decrement(ref _tracked);
-            }
-        }
     }
 
     public void Dispose()

@@ -17,7 +17,7 @@ internal sealed class AcceptGateHandler(ISecurityGate gate, TimeProvider time) :
         var child = (IChannel)message;
         var remote = (child.RemoteAddress as IPEndPoint)?.Address;
         // No address means the peer is already gone; there is nothing to decide on and nothing to keep.
-        var result = remote is null ? default : Decide(remote);
+        var result = remote is null ? default : ConnectionAdmission.Admit(gate, remote, outbound: false);
         if (!result.Allowed || result.Slot is null)
         {
             child.Unsafe.CloseForcibly();
@@ -26,15 +26,7 @@ internal sealed class AcceptGateHandler(ISecurityGate gate, TimeProvider time) :
         var slot = result.Slot;
         child.GetAttribute(ChannelAttributes.Slot).Set(slot);
         child.GetAttribute(ChannelAttributes.AcceptedAt).Set(new AcceptedAt(time.GetTimestamp()));
-        child.CloseCompletion.ContinueWith(
-            static (_, s) => ((ConnectionSlot)s!).Release(), slot, TaskContinuationOptions.ExecuteSynchronously);
+        ConnectionAdmission.ReleaseOnClose(child, slot);
         context.FireChannelRead(child);
-    }
-
-    /// <summary>What runs for every new connection: the sources look for changes, then the accept stage decides.</summary>
-    private AcceptResult Decide(IPAddress remote)
-    {
-        gate.Refresh();
-        return gate.Accept(remote, outbound: false);
     }
 }

@@ -102,18 +102,17 @@ internal sealed class BootstrapDialer(
         {
             return (false, null);
         }
-        var gate = services.Gate;
-        gate.Refresh();
-        var accept = gate.Accept(address, outbound: true);
+        var accept = ConnectionAdmission.Admit(services.Gate, address, outbound: true);
         if (!accept.Allowed || accept.Slot is null)
         {
             return (false, $"refused by this node's policy: {accept.Decision.Reason.Code()}");
         }
         var slot = accept.Slot;
         var handshake = new TaskCompletionSource<HandshakeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TcpSocketChannel? created = null;
         var bootstrap = new Bootstrap()
             .Group(group)
-            .ChannelFactory(() => new TcpSocketChannel(address.AddressFamily))
+            .ChannelFactory(() => created = new TcpSocketChannel(address.AddressFamily))
             .Option(ChannelOption.TcpNodelay, true)
             .Option(ChannelOption.ConnectTimeout, ConnectTimeout)
             .Handler(new OutboundChannelInitializer(services, slot, peer.PinnedKey, r =>
@@ -125,18 +124,30 @@ internal sealed class BootstrapDialer(
                 }
                 handshake.TrySetResult(r);
             }));
-        IChannel channel;
+        TcpSocketChannel channel;
         try
         {
-            channel = await bootstrap.ConnectAsync(new IPEndPoint(address, peer.Port)).ConfigureAwait(false);
+            await bootstrap.RegisterAsync().ConfigureAwait(false);
+            channel = created!;
+        }
+        catch (Exception ex) when (ex is SocketException or ChannelException or IOException or InvalidOperationException or AggregateException)
+        {
+            // No channel came to be, so no close will ever run: the one case released here (Release is idempotent).
+            slot.Release();
+            return (false, $"cannot open a connection to {address}:{peer.Port}: {ex.GetBaseException().Message}");
+        }
+        // From here the slot has the same release path as an accepted connection: the channel's close.
+        ConnectionAdmission.ReleaseOnClose(channel, slot);
+        connections.Add(channel);
+        try
+        {
+            await channel.ConnectAsync(new IPEndPoint(address, peer.Port)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ConnectException or IOException or TimeoutException or AggregateException)
         {
-            slot.Release();
+            await channel.CloseAsync().ConfigureAwait(false);
             return (false, $"cannot connect to {address}:{peer.Port}: {ex.GetBaseException().Message}");
         }
-        _ = channel.CloseCompletion.ContinueWith(static (_, s) => ((ConnectionSlot)s!).Release(), slot, TaskContinuationOptions.ExecuteSynchronously);
-        connections.Add(channel);
         try
         {
             var result = await handshake.Task.WaitAsync(stop).ConfigureAwait(false);
