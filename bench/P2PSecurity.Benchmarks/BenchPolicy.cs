@@ -8,13 +8,14 @@ public sealed class BenchPolicy : IDisposable
 {
     private readonly string _dir;
 
-    public BenchPolicy(string text)
+    /// <param name="time">The manager's clock; the system's unless a benchmark needs its own (<see cref="RacingClock"/>).</param>
+    public BenchPolicy(string text, TimeProvider? time = null)
     {
         _dir = Path.Combine(Path.GetTempPath(), "p2ps-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         FilePath = Path.Combine(_dir, ".env");
         File.WriteAllText(FilePath, text);
-        Manager = SecurityManager.Create(FilePath, NullLogger.Instance, TimeProvider.System);
+        Manager = SecurityManager.Create(FilePath, NullLogger.Instance, time ?? TimeProvider.System);
     }
 
     public string FilePath { get; }

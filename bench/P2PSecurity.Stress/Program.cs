@@ -17,6 +17,9 @@ const string Usage = """
       policy-fuzz    [--count 10000] [--seed 1]
       wire-fuzz      [--count 10000] [--concurrency 48] [--seed 1] [--server DLL]
       slow-clients   [--count 2000] [--timeout-ms 2000] [--slack-ms 1000] [--kinds Silent,PartialTlsHello,Drip] (also: TlsThenSilent, BlockedThenSilent) [--concurrency all] [--server DLL]
+      slow-clients   --hold-seconds 30 [--count 5000] [--ipv6-flows 500] [--timeout-ms 10000] [--redial-ms 200] [--kinds ...]
+                     [--pending-cap N] [--max-connections N] [--target-ms 2000] [--server DLL]
+                     (each address, and each flow from ::1, keeps a handshake open the whole time; an allowed node's welcome latency)
       flood          [--seconds 30] [--concurrency 32] [--sources 1] [--server DLL]
       impersonation  [--server DLL]
       broadcast-replay [--newer 200000] [--server DLL]   (a captured signed broadcast replayed after newer ids and a restart)
@@ -77,6 +80,22 @@ try
                 Count = a.Number("--count", 10_000),
                 Concurrency = a.Number("--concurrency", 48, max: 1000),
                 Seed = a.Number("--seed", 1, min: 0),
+                ServerDll = a.Text("--server"),
+            }, Progress, cancel.Token);
+            break;
+        case "slow-clients" when a.Text("--hold-seconds") is not null:
+            a.RejectUnknown("--hold-seconds", "--count", "--ipv6-flows", "--timeout-ms", "--redial-ms", "--kinds", "--pending-cap", "--max-connections", "--target-ms", "--server");
+            report = await HeldHandshakesHarness.RunAsync(new HeldHandshakesOptions
+            {
+                Hold = TimeSpan.FromSeconds(a.Number("--hold-seconds", 30, min: 4)),
+                Count = a.Number("--count", 5000, max: 60_000),
+                Ipv6Flows = a.Number("--ipv6-flows", 500, min: 0, max: 10_000),
+                Redial = TimeSpan.FromMilliseconds(a.Number("--redial-ms", 200, min: 10)),
+                LatencyTarget = TimeSpan.FromMilliseconds(a.Number("--target-ms", 2000, min: 1)),
+                Timeout = TimeSpan.FromMilliseconds(a.Number("--timeout-ms", 10_000, min: 100)),
+                Kinds = a.Enums<SlowKind>("--kinds", SlowClientsHarness.DefaultKinds),
+                PendingCap = a.Text("--pending-cap") is null ? null : a.Number("--pending-cap", 1000),
+                MaxConnections = a.Text("--max-connections") is null ? null : a.Number("--max-connections", 10_000),
                 ServerDll = a.Text("--server"),
             }, Progress, cancel.Token);
             break;

@@ -14,11 +14,14 @@ namespace P2PSecurity.Tools.Tests;
 /// </summary>
 internal sealed class LiveServer : IAsyncDisposable
 {
-    private LiveServer(TempFolder folder, SecurityManager manager, ControlChannelService channel)
+    private readonly P2PSecurity.Server.Storage.SqliteBanStore _database;
+
+    private LiveServer(TempFolder folder, SecurityManager manager, ControlChannelService channel, P2PSecurity.Server.Storage.SqliteBanStore database)
     {
         Folder = folder;
         Manager = manager;
         Channel = channel;
+        _database = database;
     }
 
     public TempFolder Folder { get; }
@@ -33,19 +36,24 @@ internal sealed class LiveServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server on an existing folder (its .env must be valid), on <paramref name="time"/> (default: the system
-    /// clock); with <paramref name="bans"/>, on its state database.
+    /// clock), with its lockdown in the state database as the server keeps it; with <paramref name="bans"/>, its bans too.
     /// </summary>
     public static async Task<LiveServer> StartAsync(TempFolder folder, TimeProvider? time = null, bool bans = false)
     {
-        var manager = SecurityManager.Create(folder.EnvPath, time: time);
+        P2PSecurity.Server.Storage.SqliteBanStore? database = null;
+        var manager = SecurityManager.Create(folder.EnvPath, time: time, lockdownStore: policy =>
+        {
+            database = P2PSecurity.Server.Storage.SqliteBanStore.Open(policy.ResolvePath(policy.StateDatabase));
+            return P2PSecurity.Server.Storage.SqliteLockdownStore.Open(database, P2PSecurity.Core.Lockdown.LockdownStore.PathFor(folder.EnvPath),
+                NullLogger.Instance, time);
+        });
         if (bans)
         {
-            var store = P2PSecurity.Server.Storage.SqliteBanStore.Open(manager.Policy.ResolvePath(manager.Policy.StateDatabase));
-            manager.AttachBans(P2PSecurity.Core.Bans.BanList.Open(store, () => manager.Policy.AutoBan, time: time));
+            manager.AttachBans(P2PSecurity.Core.Bans.BanList.Open(database!, () => manager.Policy.AutoBan, time: time));
         }
         var channel = new ControlChannelService(manager, new ControlChannelOptions(), NullLogger<ControlChannelService>.Instance, new RecentNodeRefusals());
         await channel.StartAsync(CancellationToken.None);
-        return new LiveServer(folder, manager, channel);
+        return new LiveServer(folder, manager, channel, database!);
     }
 
     public static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -86,6 +94,7 @@ internal sealed class LiveServer : IAsyncDisposable
         Channel.Dispose();
         Manager.Bans?.Dispose();
         Manager.Dispose();
+        _database.Dispose();
         Folder.Dispose();
     }
 }

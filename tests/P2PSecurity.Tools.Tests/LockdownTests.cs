@@ -109,7 +109,9 @@ public sealed class LockdownTests
             Assert.True(on.ExitCode == 0, on.ToString());
             await first.StopAsync();
         }
-        Assert.True(File.Exists(folder.EnvPath + ".lockdown"));
+        // Kept in the state database, not in a file beside the policy.
+        Assert.False(File.Exists(folder.EnvPath + ".lockdown"));
+        Assert.True(File.Exists(folder.File("p2psecurity.db")));
 
         await using var second = await ServerProcess.StartAsync(folder.EnvPath);
 

@@ -14,6 +14,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource<Match> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
+    private readonly Lock _gate = new();
 
     private ServerProcess(Process process) => _process = process;
 
@@ -40,7 +42,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll }.Concat(args).Concat(["--dashboard", "off"]))
+        // The dashboard stays off unless the test asks for it (its default port would clash between tests).
+        foreach (var arg in new[] { dll }.Concat(args).Concat(args.Contains("--dashboard") ? [] : ["--dashboard", "off"]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -80,11 +83,51 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             return;
         }
-        _lines.Enqueue(line);
+        lock (_gate)
+        {
+            _lines.Enqueue(line);
+            foreach (var (pattern, found) in _waiters.ToArray())
+            {
+                if (pattern.Match(line) is { Success: true } m)
+                {
+                    found.TrySetResult(m);
+                    _waiters.Remove((pattern, found));
+                }
+            }
+        }
         if (ListeningLine().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult(match);
         }
+    }
+
+    /// <summary>Waits for an output line matching <paramref name="pattern"/> (already printed or still to come); fails the test after 30 s.</summary>
+    public async Task<Match> WaitForLineAsync(string pattern)
+    {
+        var regex = new Regex(pattern, RegexOptions.CultureInvariant);
+        var found = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            foreach (var line in _lines)
+            {
+                if (regex.Match(line) is { Success: true } match)
+                {
+                    return match;
+                }
+            }
+            _waiters.Add((regex, found));
+        }
+        var winner = await Task.WhenAny(found.Task, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.True(winner == found.Task, $"no output line matching /{pattern}/ within 30 s:\n{Output}");
+        return await found.Task;
+    }
+
+    /// <summary>SIGKILL (a crash: nothing is flushed or closed by the server), and waits for the exit.</summary>
+    public async Task KillAsync()
+    {
+        Assert.Equal(0, Kill(_process.Id, 9));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     /// <summary>SIGTERM, and waits for the exit.</summary>

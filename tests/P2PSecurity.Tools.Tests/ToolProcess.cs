@@ -108,6 +108,13 @@ internal sealed class ToolProcess : IDisposable
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> to the tool's stdin (a pipe, not a terminal) and closes it.</summary>
+    public void Input(string text)
+    {
+        _process.StandardInput.Write(text);
+        _process.StandardInput.Close();
+    }
+
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
     public void Interrupt()
     {

@@ -9,5 +9,7 @@ var root = new RootCommand("Ask the running P2PSecurity server for its status, m
     CheckCommand.Create(),
     LockdownCommand.Create(),
     PreflightCommand.Create(),
+    DashboardUrlCommand.Create(),
+    DashboardPasswordCommand.Create(),
 };
 return await ToolRunner.RunAsync(root, "reload_security", args);

@@ -39,9 +39,10 @@ public sealed class ServerUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Starts the server on <paramref name="folder"/>'s .env and waits until it listens. The program is
-    /// <paramref name="serverDll"/>, or p2psecurity-server.dll next to this harness.
+    /// <paramref name="serverDll"/>, or p2psecurity-server.dll next to this harness; <paramref name="extraArguments"/>
+    /// go after the harness's own (e.g. <c>--metrics 127.0.0.1:0</c>).
     /// </summary>
-    public static async Task<ServerUnderTest> StartAsync(HarnessFolder folder, string? serverDll = null)
+    public static async Task<ServerUnderTest> StartAsync(HarnessFolder folder, string? serverDll = null, IReadOnlyList<string>? extraArguments = null)
     {
         var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "p2psecurity-server.dll");
         if (!File.Exists(dll))
@@ -56,7 +57,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "--env-file", folder.EnvPath, "--port", "0", "--dashboard", "off" })
+        foreach (var arg in new[] { dll, "--env-file", folder.EnvPath, "--port", "0", "--dashboard", "off" }.Concat(extraArguments ?? []))
         {
             info.ArgumentList.Add(arg);
         }

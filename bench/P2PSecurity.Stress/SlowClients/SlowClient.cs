@@ -33,8 +33,11 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, NodeI
         };
     }
 
-    /// <summary>Connects (under <paramref name="opening"/>, so that thousands do not all dial at once) and waits for the server's close.</summary>
-    public async Task<SlowOutcome> RunAsync(SlowKind kind, IPAddress local, SemaphoreSlim opening, CancellationToken ct)
+    /// <summary>
+    /// Connects (under <paramref name="opening"/>, so that thousands do not all dial at once) and waits for the server's
+    /// close; <paramref name="connected"/> is called once the TCP connect succeeded.
+    /// </summary>
+    public async Task<SlowOutcome> RunAsync(SlowKind kind, IPAddress local, SemaphoreSlim opening, CancellationToken ct, Action? connected = null)
     {
         await opening.WaitAsync(ct);
         Socket socket;
@@ -53,6 +56,7 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, NodeI
         {
             opening.Release();
         }
+        connected?.Invoke();
         using (socket)
         {
             try

@@ -36,8 +36,8 @@ public sealed record AutoBanSettings
     public IReadOnlyList<string> ExemptEntries { get; init; } = DefaultExemptEntries;
 
     /// <summary>
-    /// IPv6 offenders are counted and banned per block of this many bits (one subscriber usually holds a /64).
-    /// A parameter, not yet a setting: IPV6_LIMIT_PREFIX will set it for every per-address limit at once.
+    /// IPv6 offenders are counted and banned per block of this many bits (one subscriber usually holds a /64): the
+    /// policy's IPV6_LIMIT_PREFIX, set by the loader, so strikes and the per-address limits agree on what one peer is.
     /// </summary>
     public int Ipv6Prefix { get; init; } = 64;
 

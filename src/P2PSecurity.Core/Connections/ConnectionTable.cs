@@ -104,6 +104,9 @@ internal sealed class ConnectionTable(Func<SecurityPolicy> policy, TimeProvider 
     /// <summary>Records an inbound slot as pending its handshake; returns the handshake pushed out to make room, if any.</summary>
     public ConnectionSlot? AddPending(ConnectionSlot slot, int cap) => _pending.Add(slot, slot.State.Pending, cap);
 
+    /// <summary>The slot is past TLS with an acceptable key: it goes behind the handshakes still in TLS.</summary>
+    public void RenewPending(ConnectionSlot slot) => _pending.Renew(slot);
+
     /// <summary>The slot was welcomed (or closed): it no longer counts as pending.</summary>
     public void RemovePending(ConnectionSlot slot) => _pending.Remove(slot);
 

@@ -48,7 +48,13 @@ public static class ControlProtocol
         /// <summary>The active bans.</summary>
         public const string Bans = "bans";
 
-        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans];
+        /// <summary>A dashboard login URL with a one-time code (2 minutes, used once); never the long-lived token.</summary>
+        public const string DashboardUrl = "dashboard-url";
+
+        /// <summary>Sets the dashboard's login password (<c>password</c>); the server keeps only a salted hash.</summary>
+        public const string DashboardPassword = "dashboard-password";
+
+        public static IReadOnlyList<string> All { get; } = [Status, Reload, CheckLive, Pending, Lockdown, Ban, Unban, Bans, DashboardUrl, DashboardPassword];
     }
 
     /// <summary>Error codes of a response with <c>ok: false</c>.</summary>

@@ -38,5 +38,8 @@ public sealed class ControlRequest
     /// <summary>reload: apply an emptied policy file (the embedded defaults) instead of keeping the last good policy.</summary>
     public bool? AcceptEmpty { get; set; }
 
+    /// <summary>dashboard-password: the new password. Hashed at once by the server, never logged nor answered.</summary>
+    public string? Password { get; set; }
+
     public static ControlRequest Of(string type) => new() { Type = type };
 }

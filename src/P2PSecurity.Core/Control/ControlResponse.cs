@@ -30,6 +30,9 @@ public sealed class ControlResponse
 
     public BansInfo? Bans { get; set; }
 
+    /// <summary>dashboard-url and dashboard-password.</summary>
+    public DashboardAccessInfo? Dashboard { get; set; }
+
     public static ControlResponse Failure(string? type, string code, string message) =>
         new() { Ok = false, Type = type, Error = new ControlError { Code = code, Message = message } };
 }

@@ -20,4 +20,7 @@ public enum PolicyEditFailure
     /// refused unless asked for on purpose.
     /// </summary>
     WouldOpenNetwork,
+
+    /// <summary>The file changed since the caller read it (a whole-file rewrite with a base hash); nothing was written.</summary>
+    Conflict,
 }

@@ -164,7 +164,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
     }
 
     /// <summary>The file to edit: a symbolic link is followed, so the link stays a link and its target is replaced.</summary>
-    private static string ResolveTarget(string path)
+    internal static string ResolveTarget(string path)
     {
         var full = Path.GetFullPath(path);
         var info = new FileInfo(full);
@@ -175,7 +175,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         return full;
     }
 
-    private static string ReadText(string path)
+    internal static string ReadText(string path)
     {
         byte[] bytes;
         try

@@ -22,17 +22,32 @@ public sealed class FailClosedGate(ISecurityGate inner, ILogger logger, Action<D
     /// <summary>The gate this one wraps (the stages).</summary>
     public ISecurityGate Inner => inner;
 
-    public void Refresh()
+    public ValueTask<AcceptResult> AcceptAsync(IPAddress remote, bool outbound)
     {
+        ValueTask<AcceptResult> pending;
         try
         {
-            inner.Refresh();
+            pending = inner.AcceptAsync(remote, outbound);
         }
         catch (Exception ex)
         {
-            // The policy in force stays; the connection is decided on it.
-            SecurityLog.InternalError(logger, ex, "refresh", "-");
+            return new ValueTask<AcceptResult>(new AcceptResult(Fault(ex, "accept", remote), null));
         }
+        if (pending.IsCompletedSuccessfully)
+        {
+            return pending;
+        }
+        // Waiting for a reload (rare): a fault there is a refusal too. The continuation runs synchronously on the
+        // deciding thread, so the order in which waiting connections are decided is the order their results arrive.
+        return new ValueTask<AcceptResult>(pending.AsTask().ContinueWith(
+            static (task, state) =>
+            {
+                var (gate, remote) = ((FailClosedGate, IPAddress))state!;
+                return task.IsCompletedSuccessfully
+                    ? task.Result
+                    : new AcceptResult(gate.Fault(task.Exception?.GetBaseException() ?? new TaskCanceledException(), "accept", remote), null);
+            },
+            (this, remote), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
     }
 
     public AcceptResult Accept(IPAddress remote, bool outbound)

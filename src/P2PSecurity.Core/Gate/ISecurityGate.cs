@@ -20,13 +20,16 @@ namespace P2PSecurity.Core.Gate;
 public interface ISecurityGate
 {
     /// <summary>
-    /// Lets the policy sources look for changes before a new connection is decided (the file source: one <c>statx</c>
-    /// and a comparison). Never throws and never waits for a reload that another thread is running.
+    /// What every new connection goes through, accepted or dialled: the policy sources look for changes first (the
+    /// file source: one <c>statx</c> and a comparison), then the accept stage decides. Completes at once, without an
+    /// allocation, unless the file changed: then the reload runs off the caller's thread (the accept loop) and the
+    /// result comes once the new policy is in force; a synchronous continuation runs on the deciding thread, in the
+    /// order the connections arrived, and must do no more than hand the connection back to its own loop.
     /// </summary>
-    void Refresh();
+    ValueTask<AcceptResult> AcceptAsync(IPAddress remote, bool outbound);
 
     /// <summary>
-    /// The accept stage, from the address alone. An admitted connection carries a slot that must be released exactly
+    /// The accept stage alone (no look for changes), from the address alone. An admitted connection carries a slot that must be released exactly
     /// once, when it closes; <paramref name="outbound"/> for a connection this node dials (not counted in MAX_CONNECTIONS).
     /// </summary>
     AcceptResult Accept(IPAddress remote, bool outbound);

@@ -7,16 +7,17 @@ namespace P2PSecurity.Core.Lockdown;
 
 /// <summary>
 /// The operator's kill switch, a policy source of its own beside the policy file: one immutable
-/// <see cref="LockdownState"/> swapped whole, kept on disk by <see cref="LockdownStore"/>, and lifted by a timer on
-/// the injected clock when it was engaged <c>--for</c> a while.
+/// <see cref="LockdownState"/> swapped whole, kept across restarts by an <see cref="ILockdownStore"/> (the state
+/// database in the server), and lifted by a timer on the injected clock when it was engaged <c>--for</c> a while.
 /// </summary>
 /// <remarks>
 /// Readers take <see cref="Current"/> without a lock. Writers (engage, lift, expiry) take one lock, so that the
-/// snapshot in memory and the file on disk change in the same order. A state file that cannot be read fails
+/// snapshot in memory and the stored state change in the same order. A stored state that cannot be read fails
 /// closed: the server starts locked down and says why.
 /// </remarks>
 public sealed class LockdownSwitch : IPolicySource<LockdownState>, IDisposable
 {
+    private readonly ILockdownStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -25,31 +26,35 @@ public sealed class LockdownSwitch : IPolicySource<LockdownState>, IDisposable
     private DateTimeOffset? _policyFileSince;
     private long _revision = 1;
 
-    private LockdownSwitch(string statePath, LockdownState state, TimeProvider time, ILogger logger)
+    private LockdownSwitch(ILockdownStore store, LockdownState state, TimeProvider time, ILogger logger)
     {
-        StatePath = statePath;
+        _store = store;
         _state = state;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Reads the state file (see <see cref="LockdownStore.Read"/>) and arms the expiry of a lockdown <c>--for</c> a while.</summary>
-    public static LockdownSwitch Open(string statePath, TimeProvider? time = null, ILogger? logger = null)
+    /// <summary>Reads the state file at <paramref name="statePath"/> (see <see cref="LockdownFileStore"/>) and arms the expiry.</summary>
+    public static LockdownSwitch Open(string statePath, TimeProvider? time = null, ILogger? logger = null) =>
+        Open(new LockdownFileStore(statePath), time, logger);
+
+    /// <summary>Reads the stored state and arms the expiry of a lockdown <c>--for</c> a while.</summary>
+    public static LockdownSwitch Open(ILockdownStore store, TimeProvider? time = null, ILogger? logger = null)
     {
         time ??= TimeProvider.System;
         logger ??= NullLogger.Instance;
-        var state = LockdownStore.Read(statePath, out var error);
+        var state = store.Read(out var error);
         if (state is null)
         {
-            SecurityLog.LockdownStateUnreadable(logger, statePath, LogText.Escape(error));
+            SecurityLog.LockdownStateUnreadable(logger, store.Location, LogText.Escape(error));
             state = new LockdownState
             {
                 Active = true,
                 Since = time.GetUtcNow(),
-                Reason = "the lockdown state file cannot be read; locked down until an operator lifts it",
+                Reason = "the lockdown state cannot be read; locked down until an operator lifts it",
             };
         }
-        var lockdown = new LockdownSwitch(statePath, state, time, logger);
+        var lockdown = new LockdownSwitch(store, state, time, logger);
         if (state.Until is { } until && until <= time.GetUtcNow())
         {
             // It ran out while the server was down: lift it, and say so on disk too.
@@ -57,7 +62,7 @@ public sealed class LockdownSwitch : IPolicySource<LockdownState>, IDisposable
         }
         else if (state.Active)
         {
-            SecurityLog.LockdownRestored(logger, state.Describe(), LogText.Escape(state.Reason ?? "-"), statePath);
+            SecurityLog.LockdownRestored(logger, state.Describe(), LogText.Escape(state.Reason ?? "-"), store.Location);
             lock (lockdown._gate)
             {
                 lockdown.ArmExpiry(state);
@@ -78,13 +83,13 @@ public sealed class LockdownSwitch : IPolicySource<LockdownState>, IDisposable
 
     /// <summary>
     /// A switch kept in memory only (a gate built from an in-memory policy, for tests and embedders): it starts off,
-    /// and its changes are not written anywhere.
+    /// and its changes are kept nowhere else.
     /// </summary>
     public static LockdownSwitch InMemory(TimeProvider? time = null, ILogger? logger = null) =>
-        new(string.Empty, LockdownState.Off, time ?? TimeProvider.System, logger ?? NullLogger.Instance);
+        Open(new MemoryLockdownStore(), time, logger);
 
-    /// <summary>The state file beside the policy file (empty for a switch <see cref="InMemory"/>).</summary>
-    public string StatePath { get; }
+    /// <summary>Where the state is kept (the state database, or a file beside the policy file).</summary>
+    public string StatePath => _store.Location;
 
     /// <summary>The operator's lockdown now (read it once per decision). A lockdown past its end reads as off even before its timer has run.</summary>
     public LockdownState Current
@@ -189,18 +194,11 @@ public sealed class LockdownSwitch : IPolicySource<LockdownState>, IDisposable
         Published?.Invoke();
         ArmExpiry(after);
         string? persistError = null;
-        try
-        {
-            if (StatePath.Length > 0)
-            {
-                LockdownStore.Write(StatePath, after, now);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (!_store.TryWrite(after, now, out var error))
         {
             // The change is in force in memory either way: a lockdown must not wait for a disk.
-            persistError = $"cannot write {StatePath}: {ex.Message}";
-            SecurityLog.LockdownPersistFailed(_logger, StatePath, LogText.Escape(ex.Message));
+            persistError = error;
+            SecurityLog.LockdownPersistFailed(_logger, StatePath, LogText.Escape(error));
         }
         return new LockdownChange(before, after, persistError);
     }

@@ -18,4 +18,10 @@ public static partial class SecurityLog
 
     [LoggerMessage(1054, LogLevel.Error, "lockdown_persist_failed path={Path} error={Error}: the change is in force but will not survive a restart")]
     public static partial void LockdownPersistFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(1055, LogLevel.Warning, "lockdown_state_migrated from={Path} to={Database} mode={Mode}: the old state file is now {Renamed}")]
+    public static partial void LockdownStateMigrated(ILogger logger, string path, string database, string mode, string renamed);
+
+    [LoggerMessage(1056, LogLevel.Warning, "lockdown_state_file_ignored path={Path} database={Database}: the database holds the lockdown; move the old file away")]
+    public static partial void LockdownStateFileIgnored(ILogger logger, string path, string database);
 }

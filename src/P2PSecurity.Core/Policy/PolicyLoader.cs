@@ -93,6 +93,8 @@ public static class PolicyLoader
             StateDatabase = reader.Path(PolicyKeys.StateDatabase, defaults.StateDatabase),
             AutoBan = reader.AutoBan(defaults.AutoBan),
         };
+        // Strikes and automatic bans count an IPv6 offender by the same network as the per-address limits.
+        policy = policy with { AutoBan = policy.AutoBan with { Ipv6Prefix = policy.Ipv6LimitPrefix } };
 
         foreach (var key in blocked.Where(allowed.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {

@@ -1,4 +1,3 @@
-using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Core.Preflight;
@@ -31,7 +30,7 @@ public static class PreflightRunner
         checks.Add(await FileChecks.ControlSocketAsync(policy, server, cancellationToken).ConfigureAwait(false));
         checks.Add(FileChecks.StateDatabase(policy));
         checks.Add(FileChecks.LogFile(policy));
-        checks.Add(CheckLockdown(envPath, policy));
+        checks.Add(await LockdownCheck.RunAsync(envPath, policy, server, cancellationToken).ConfigureAwait(false));
         return PreflightReport.Of(envPath, checks);
     }
 
@@ -84,28 +83,5 @@ public static class PreflightRunner
             checks.Add(PreflightCheck.Warn("policy", warning.ToString()));
         }
         return loaded.Policy;
-    }
-
-    private static PreflightCheck CheckLockdown(string envPath, SecurityPolicy policy)
-    {
-        var path = LockdownStore.PathFor(envPath);
-        var state = LockdownStore.Read(path, out var error);
-        if (state is null)
-        {
-            return PreflightCheck.Warn("lockdown", $"lockdown state {path} cannot be read ({error}): the server will start locked down (fail closed)",
-                "reload_security lockdown off once it runs, or delete the file if no lockdown is meant");
-        }
-        if (state.Active)
-        {
-            var since = state.Since is { } s ? " since " + s.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
-            var reason = state.Reason is { } r ? $", reason: {Logging.LogText.Escape(r)}" : string.Empty;
-            return PreflightCheck.Warn("lockdown", $"lockdown {state.Describe()}{since}{reason}: the server will start locked down ({path})",
-                "reload_security lockdown off lifts it once the server runs");
-        }
-        if (policy.Lockdown)
-        {
-            return PreflightCheck.Warn("lockdown", "LOCKDOWN=true in the policy file: the server will refuse every connection", "remove LOCKDOWN=true to lift it");
-        }
-        return PreflightCheck.Ok("lockdown", "not locked down");
     }
 }

@@ -59,6 +59,41 @@ internal sealed class PendingHandshakes
         }
     }
 
+    /// <summary>
+    /// Moves a pending slot that has just passed a stage (TLS completed with an acceptable key) behind every other:
+    /// the newest of its group, and its group the newest of its size. "Oldest" then means the handshake that has gone
+    /// longest without progress, so a flood of handshakes that never finish TLS, replaced as fast as they are evicted,
+    /// pushes out its own before a node that proved its certificate and is only waiting for its ClientHello's answer.
+    /// Anyone can pass TLS once per connection, but each pass costs a full TLS handshake, and a renewed slot still goes
+    /// when its turn comes again. False when the slot was not pending.
+    /// </summary>
+    public bool Renew(ConnectionSlot slot)
+    {
+        lock (_gate)
+        {
+            if (slot.PendingGroup is not { } group)
+            {
+                return false;
+            }
+            RemoveLocked(slot);
+            slot.PendingGroup = group;
+            slot.PendingPrevious = group.Last;
+            if (group.Last is { } last)
+            {
+                last.PendingNext = slot;
+            }
+            else
+            {
+                group.First = slot;
+            }
+            group.Last = slot;
+            // Out of its bucket and back in at the tail (Resize unlinks and appends): the newest group of its size.
+            Resize(group, group.Count + 1);
+            _count++;
+            return true;
+        }
+    }
+
     /// <summary>Takes a slot out (welcomed, or closed); false when it was not pending.</summary>
     public bool Remove(ConnectionSlot slot)
     {

@@ -1,12 +1,16 @@
-using System.Diagnostics;
-
 namespace P2PSecurity.Core.Security;
 
 /// <summary>
 /// What the last reload saw of the policy file, published as one immutable object so that the lock-free check on
 /// every connection never reads half of it.
 /// </summary>
-internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long readAtMonotonic, long racyWindowNs, bool pending = false)
+/// <param name="stamp">The file's metadata the content read belongs to.</param>
+/// <param name="readAtUnixNs">The wall clock at the read (the injected clock's), to compare with the change time.</param>
+/// <param name="readAtTimestamp">The monotonic clock at the read (the injected clock's <see cref="TimeProvider.GetTimestamp"/>).</param>
+/// <param name="racyWindowNs">See <see cref="FileSystemClock"/>.</param>
+/// <param name="recheckTicks">While racy or pending, the content is re-read at most once per this many timestamp ticks.</param>
+/// <param name="pending">See <see cref="Pending"/>.</param>
+internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long readAtTimestamp, long racyWindowNs, long recheckTicks, bool pending = false)
 {
     /// <summary>
     /// File systems keep modification times at a coarse granularity (Linux: a scheduler tick, a few ms; FAT: 2 s).
@@ -15,14 +19,14 @@ internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long r
     /// </summary>
     public const long DefaultRacyWindowNs = 2_000_000_000;
 
-    /// <summary>While racy, the content is re-read at most this often, so a burst of connections reads it once.</summary>
-    public static readonly long RacyRecheckTicks = Stopwatch.Frequency / 1000;
+    /// <summary>While racy, the content is re-read at most once a millisecond, so a burst of connections reads it once.</summary>
+    public static long RecheckTicks(TimeProvider time) => time.TimestampFrequency / 1000;
 
     public FileStamp Stamp { get; } = stamp;
 
     public long ReadAtUnixNs { get; } = readAtUnixNs;
 
-    public long ReadAtMonotonic { get; } = readAtMonotonic;
+    public long ReadAtTimestamp { get; } = readAtTimestamp;
 
     /// <summary>
     /// True when metadata alone cannot prove that the content is still what was read. Judged by the change time:
@@ -35,10 +39,10 @@ internal sealed class PolicyFileWatch(FileStamp stamp, long readAtUnixNs, long r
     /// <summary>The file was seen but not read yet (an in-place write still settling): look again until it is read.</summary>
     public bool Pending { get; } = pending;
 
-    /// <summary>Cheap test on the hot path: does the file need reading?</summary>
-    public bool NeedsRead(in FileStamp current) =>
-        current != Stamp || ((IsRacy || Pending) && Stopwatch.GetTimestamp() - ReadAtMonotonic >= RacyRecheckTicks);
+    /// <summary>Cheap test on the hot path: does the file need reading? <paramref name="time"/> is the clock the read was timed with.</summary>
+    public bool NeedsRead(in FileStamp current, TimeProvider time) =>
+        current != Stamp || ((IsRacy || Pending) && time.GetTimestamp() - ReadAtTimestamp >= recheckTicks);
 
     /// <summary>The same observation, marked as not acted on.</summary>
-    public PolicyFileWatch AsPending() => new(Stamp, ReadAtUnixNs, ReadAtMonotonic, racyWindowNs, pending: true);
+    public PolicyFileWatch AsPending() => new(Stamp, ReadAtUnixNs, ReadAtTimestamp, racyWindowNs, recheckTicks, pending: true);
 }

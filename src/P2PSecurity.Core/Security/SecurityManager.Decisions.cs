@@ -95,12 +95,17 @@ public sealed partial class SecurityManager
         }
     }
 
-    /// <summary>What runs for every new connection: the reload check, then the accept gate.</summary>
+    /// <summary>
+    /// The reload check (inline: the caller waits for a reload it finds), then the accept gate. The listener uses
+    /// <see cref="OnNewConnectionAsync"/> instead, which never holds the accept loop.
+    /// </summary>
     public AcceptResult OnNewConnection(IPAddress remote)
     {
-        var gate = Gate;
-        gate.Refresh();
-        return gate.Accept(remote, outbound: false);
+        if (!_inMemory)
+        {
+            CheckConfigReload();
+        }
+        return Gate.Accept(remote, outbound: false);
     }
 
     /// <summary>

@@ -23,12 +23,19 @@ public sealed partial class SecurityManager : ISecurityGate
         return _failClosed!;
     }
 
-    void ISecurityGate.Refresh()
+    ValueTask<AcceptResult> ISecurityGate.AcceptAsync(IPAddress remote, bool outbound)
     {
-        if (!_inMemory)
+        if (_inMemory)
         {
-            CheckConfigReload();
+            return new ValueTask<AcceptResult>(AcceptStage(remote, outbound));
         }
+        if (outbound)
+        {
+            // A dialler is not on the accept loop: its check may reload inline.
+            CheckConfigReload();
+            return new ValueTask<AcceptResult>(AcceptStage(remote, outbound: true));
+        }
+        return OnNewConnectionAsync(remote);
     }
 
     AcceptResult ISecurityGate.Accept(IPAddress remote, bool outbound) => AcceptStage(remote, outbound);

@@ -29,7 +29,7 @@ public sealed partial class SecurityManager
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], [], 0, time.GetUtcNow(), "start");
         var lockdown = LockdownSwitch.InMemory(time, logger);
         lockdown.ObservePolicy(initial.Lockdown, first.At);
-        return new SecurityManager(InMemoryPath, initial, NewWatch(FileStamp.Missing, 0), first, logger, time, lockdown)
+        return new SecurityManager(InMemoryPath, initial, NewWatch(time, FileStamp.Missing, 0), first, logger, time, lockdown)
         {
             _inMemory = true,
         };

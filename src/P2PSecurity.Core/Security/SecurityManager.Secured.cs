@@ -46,6 +46,8 @@ public sealed partial class SecurityManager
             NotifyNodeRefused(slot.Address, key, late);
             return Refuse(latest, slot.Address, key, late).Decision;
         }
+        // Past TLS with an acceptable key: behind the handshakes still in TLS for MAX_PENDING_HANDSHAKES.
+        _table.RenewPending(slot);
         return SecurityDecision.Allow;
     }
 

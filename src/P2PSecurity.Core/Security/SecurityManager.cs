@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -65,8 +64,11 @@ public sealed partial class SecurityManager : IDisposable
     /// throws <see cref="PolicyLoadException"/> listing every error, because a server must not start on a policy
     /// it cannot read (an empty block list would fail open). Secret files the policy names are read and watched
     /// too, and the systemd credential in <paramref name="context"/> (default: this process's <c>$CREDENTIALS_DIRECTORY</c>).
+    /// The operator's lockdown is kept by <paramref name="lockdownStore"/>, given the policy loaded (the server's:
+    /// the state database); without one, in a file beside the policy.
     /// </summary>
-    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null)
+    public static SecurityManager Create(string policyPath, ILogger? logger = null, TimeProvider? time = null, PolicyLoadContext? context = null,
+        Func<SecurityPolicy, ILockdownStore>? lockdownStore = null)
     {
         logger ??= NullLogger.Instance;
         time ??= TimeProvider.System;
@@ -78,7 +80,7 @@ public sealed partial class SecurityManager : IDisposable
             throw new PolicyLoadException(fullPath, [new PolicyDiagnostic(DiagnosticSeverity.Error, null, null, null, $"cannot read {fullPath}: {readError}")]);
         }
         var racyWindowNs = FileSystemClock.RacyWindowNs(Path.GetDirectoryName(fullPath)!);
-        var watch = NewWatch(stamp, racyWindowNs);
+        var watch = NewWatch(time, stamp, racyWindowNs);
         SecurityPolicy policy;
         IReadOnlyList<PolicyDiagnostic> diagnostics = [];
         IReadOnlyList<string> secretFiles = [];
@@ -99,7 +101,7 @@ public sealed partial class SecurityManager : IDisposable
             secretFiles = result.SecretFiles;
         }
         var first = new ReloadResult(ReloadOutcome.Applied, 1, [], diagnostics, 0, time.GetUtcNow(), "start");
-        var lockdown = LockdownSwitch.Open(LockdownStore.PathFor(fullPath), time, logger);
+        var lockdown = LockdownSwitch.Open(lockdownStore?.Invoke(policy) ?? new LockdownFileStore(LockdownStore.PathFor(fullPath)), time, logger);
         lockdown.ObservePolicy(policy.Lockdown, first.At);
         var manager = new SecurityManager(fullPath, policy, watch, first, logger, time, lockdown)
         {
@@ -160,7 +162,7 @@ public sealed partial class SecurityManager : IDisposable
         try
         {
             var stamp = FileStamp.Read(PolicyPath);
-            if (!Volatile.Read(ref _watch).NeedsRead(stamp) && !Volatile.Read(ref _secrets).Moved())
+            if (!Volatile.Read(ref _watch).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
             {
                 return false;
             }
@@ -172,7 +174,7 @@ public sealed partial class SecurityManager : IDisposable
             {
                 // Checked again under the lock: a thread that read the old watch just before another finished
                 // reloading would otherwise read the file a second time (single flight means once).
-                if (!Volatile.Read(ref _watch).NeedsRead(stamp) && !Volatile.Read(ref _secrets).Moved())
+                if (!Volatile.Read(ref _watch).NeedsRead(stamp, _time) && !Volatile.Read(ref _secrets).Moved())
                 {
                     return false;
                 }
@@ -223,7 +225,7 @@ public sealed partial class SecurityManager : IDisposable
         }
         var (stamp, bytes, readError) = read;
         Interlocked.Increment(ref _fileReads);
-        var watch = NewWatch(stamp, _racyWindowNs);
+        var watch = NewWatch(_time, stamp, _racyWindowNs);
         Volatile.Write(ref _watch, watch);
         var now = _time.GetUtcNow();
         if (bytes is null)
@@ -305,6 +307,7 @@ public sealed partial class SecurityManager : IDisposable
         var next = loaded.Policy with { Revision = current.Revision + 1 };
         var changes = PolicyDiff.Compute(current, next);
         _file.Publish(next); // the view holds it before the eviction pass below runs
+        OnPolicyInForce();
         _lockdown.ObservePolicy(next.Lockdown, now);
         var closed = EvictRefused(next, LockdownNow(next));
         var applied = new ReloadResult(ReloadOutcome.Applied, next.Revision, changes, loaded.Diagnostics, closed, now, trigger)
@@ -392,12 +395,12 @@ public sealed partial class SecurityManager : IDisposable
     {
         var settle = SettleWindow;
         var previous = Volatile.Read(ref _watch).Stamp;
-        var waited = Stopwatch.StartNew();
+        var waitStarted = _time.GetTimestamp();
         while (true)
         {
             var stamp = FileStamp.Read(PolicyPath);
             var remaining = InPlaceWriteGuard.Remaining(stamp, previous, UnixNowNs(), settle);
-            var giveUp = wait && waited.Elapsed >= MaxSettleWait;
+            var giveUp = wait && _time.GetElapsedTime(waitStarted) >= MaxSettleWait;
             if (remaining <= TimeSpan.Zero || giveUp)
             {
                 var read = ReadStable(PolicyPath);
@@ -410,14 +413,27 @@ public sealed partial class SecurityManager : IDisposable
             }
             if (!wait)
             {
-                Volatile.Write(ref _watch, NewWatch(stamp, _racyWindowNs).AsPending());
+                Volatile.Write(ref _watch, NewWatch(_time, stamp, _racyWindowNs).AsPending());
                 return null;
             }
-            Thread.Sleep(remaining + TimeSpan.FromMilliseconds(1));
+            WaitOnClock(remaining + TimeSpan.FromMilliseconds(1));
         }
     }
 
-    private static long UnixNowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+    /// <summary>Blocks for <paramref name="delay"/> as the injected clock counts it (a test advances a fake clock).</summary>
+    private void WaitOnClock(TimeSpan delay)
+    {
+        using var elapsed = new ManualResetEventSlim();
+        using (_time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), elapsed, delay, Timeout.InfiniteTimeSpan))
+        {
+            elapsed.Wait();
+        }
+    }
+
+    /// <summary>The injected clock's wall time in nanoseconds since the Unix epoch, to compare with file times.</summary>
+    private long UnixNowNs() => UnixNs(_time);
+
+    private static long UnixNs(TimeProvider time) => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     /// <summary>An explicit reload of a file that keeps changing in place reads it after this long anyway.</summary>
     private static readonly TimeSpan MaxSettleWait = TimeSpan.FromSeconds(2);
@@ -432,8 +448,8 @@ public sealed partial class SecurityManager : IDisposable
         set => Interlocked.Exchange(ref _settleTicks, value.Ticks);
     }
 
-    private static PolicyFileWatch NewWatch(FileStamp stamp, long racyWindowNs) =>
-        new(stamp, UnixNowNs(), Stopwatch.GetTimestamp(), racyWindowNs);
+    private static PolicyFileWatch NewWatch(TimeProvider time, FileStamp stamp, long racyWindowNs) =>
+        new(stamp, UnixNs(time), time.GetTimestamp(), racyWindowNs, PolicyFileWatch.RecheckTicks(time));
 
     /// <summary>
     /// How long after a change the file's content is re-checked even though its metadata did not move (see

@@ -28,13 +28,13 @@ public sealed class ControlChannelService : IHostedService, IDisposable
     private Task? _acceptLoop;
 
     public ControlChannelService(SecurityManager manager, ControlChannelOptions options, ILogger<ControlChannelService> logger,
-        RecentNodeRefusals refusals, IServerStatusSource? server = null)
+        RecentNodeRefusals refusals, IServerStatusSource? server = null, IDashboardAccess? dashboard = null)
     {
         _manager = manager;
         _options = options;
         _logger = logger;
         _refusals = refusals;
-        _handler = new ControlRequestHandler(manager, server, refusals);
+        _handler = new ControlRequestHandler(manager, server, refusals, dashboard);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         SocketPath = options.SocketPath ?? manager.Policy.ResolvePath(manager.Policy.ControlSocket);
         refusals.Attach(manager);

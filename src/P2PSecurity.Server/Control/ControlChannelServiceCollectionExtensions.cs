@@ -23,7 +23,8 @@ public static class ControlChannelServiceCollectionExtensions
             options,
             sp.GetRequiredService<ILogger<ControlChannelService>>(),
             sp.GetRequiredService<RecentNodeRefusals>(),
-            sp.GetService<IServerStatusSource>()));
+            sp.GetService<IServerStatusSource>(),
+            sp.GetService<IDashboardAccess>()));
         services.AddHostedService(sp => sp.GetRequiredService<ControlChannelService>());
         return services;
     }

@@ -12,11 +12,13 @@ internal sealed class ControlRequestHandler : IDisposable
     private readonly IServerStatusSource? _server;
     private readonly RecentNodeRefusals _refusals;
     private readonly BanRequests _bans;
+    private readonly IDashboardAccess? _dashboard;
     private readonly Lock _gate = new();
     private DateTimeOffset _policyLoadedAt;
 
-    public ControlRequestHandler(SecurityManager manager, IServerStatusSource? server, RecentNodeRefusals refusals)
+    public ControlRequestHandler(SecurityManager manager, IServerStatusSource? server, RecentNodeRefusals refusals, IDashboardAccess? dashboard = null)
     {
+        _dashboard = dashboard;
         _bans = new BanRequests(manager.Bans);
         _manager = manager;
         _server = server;
@@ -48,9 +50,31 @@ internal sealed class ControlRequestHandler : IDisposable
             Requests.Ban => BanRequests.Guard(request, _bans.Ban),
             Requests.Unban => BanRequests.Guard(request, _bans.Unban),
             Requests.Bans => _bans.List(request),
+            Requests.DashboardUrl or Requests.DashboardPassword => Dashboard(request),
             _ => ControlResponse.Failure(request.Type, ErrorCodes.UnknownRequest,
                 $"unknown request type '{Core.Logging.LogText.Escape(request.Type)}'; known: {string.Join(", ", Requests.All)}"),
         };
+    }
+
+    private ControlResponse Dashboard(ControlRequest request)
+    {
+        if (_dashboard is null)
+        {
+            return ControlResponse.Failure(request.Type, ErrorCodes.InvalidArgument, "the dashboard is off (DASHBOARD_ADDRESS=off, or --dashboard off)");
+        }
+        if (request.Type == Requests.DashboardUrl)
+        {
+            return new ControlResponse { Ok = true, Type = request.Type, Dashboard = _dashboard.IssueLoginUrl() };
+        }
+        try
+        {
+            return new ControlResponse { Ok = true, Type = request.Type, Dashboard = _dashboard.SetPassword(request.Password ?? "") };
+        }
+        catch (ArgumentException ex)
+        {
+            // The message says what is wrong with the password, never what it is.
+            return ControlResponse.Failure(request.Type, ErrorCodes.InvalidArgument, ex.Message);
+        }
     }
 
     private StatusInfo WithBans(StatusInfo status)

@@ -47,8 +47,22 @@ internal static class DashboardApi
         // {**target}: a CIDR range has a slash (203.0.113.0/24); the caller may also escape it as %2F.
         api.MapDelete("/addresses/blocked/{**target}", (HttpContext c, DashboardOperations ops, string target, bool? preview) =>
             Write(c, ops.Edit("unblock_address", PolicyList.BlockedIpAddresses, Uri.UnescapeDataString(target), null, add: false, preview == true)));
-        api.MapPost("/policy/check", (DashboardOperations ops, PolicyBody body) =>
-            Control(ops.Ask(new ControlRequest { Type = ControlProtocol.Requests.CheckLive, Text = body.Text ?? "" })));
+        api.MapGet("/policy", (PolicyFileOperations files) => Results.Json(files.View(), Json));
+        api.MapPost("/policy/check", (PolicyFileOperations files, PolicyBody body) => Control(files.Check(body.Text ?? "")));
+        // preview=true is the check; without it the text is written under the lock, atomically, and reloaded.
+        api.MapPost("/policy/apply", (HttpContext c, PolicyFileOperations files, PolicyBody body, bool? preview) => preview == true
+            ? Control(files.Check(body.Text ?? ""))
+            : Write(c, files.Apply(body.Text ?? "", body.BaseSha256, body.OpenNetwork)));
+        api.MapGet("/network-key", (DashboardOperations ops, PolicyFileOperations files) =>
+            Results.Json(new { ok = true, revision = ops.Manager.Policy.Revision, network_key = files.NetworkKey() }, Json));
+        api.MapPost("/network-key", (HttpContext c, PolicyFileOperations files, NetworkKeyBody body, bool? preview) =>
+            Write(c, files.RotateNetworkKey(body.Key, null, body.KeepPrevious, preview == true)));
+        api.MapGet("/bans", (DashboardOperations ops) => ControlWrite(ops, ops.Ask(ControlRequest.Of(ControlProtocol.Requests.Bans))));
+        api.MapPost("/bans", (HttpContext c, DashboardOperations ops, BanBody body) =>
+            Ban(c, ops, new ControlRequest { Type = ControlProtocol.Requests.Ban, Target = body.Target, Duration = body.Duration, Reason = body.Reason }));
+        // {**target}: a CIDR range has a slash, as for the blocked addresses.
+        api.MapDelete("/bans/{**target}", (HttpContext c, DashboardOperations ops, string target) =>
+            Ban(c, ops, new ControlRequest { Type = ControlProtocol.Requests.Unban, Target = Uri.UnescapeDataString(target) }));
         api.MapGet("/lockdown", (DashboardOperations ops) => Control(ops.Ask(ControlRequest.Of(ControlProtocol.Requests.Lockdown))));
         api.MapPost("/lockdown", (HttpContext c, DashboardOperations ops, LockdownBody body) =>
         {
@@ -57,7 +71,7 @@ internal static class DashboardApi
             {
                 DashboardLog.Change(c, body.On ? "lockdown_on" : "lockdown_off", "-", ops.Manager.Policy.Revision);
             }
-            return Control(response);
+            return ControlWrite(ops, response);
         });
         api.MapGet("/events", SecurityEventStream.StreamAsync);
     }
@@ -83,12 +97,33 @@ internal static class DashboardApi
     private static IResult Control(ControlResponse response) =>
         Results.Text(JsonSerializer.Serialize(response, ControlJsonContext.Default.ControlResponse), "application/json", statusCode: response.Ok ? 200 : 400);
 
+    /// <summary>ban and unban through the control channel's own handler (the code <c>manage_trusted_nodes ban</c> reaches).</summary>
+    public static IResult Ban(HttpContext c, DashboardOperations ops, ControlRequest request)
+    {
+        var response = ops.Ask(request);
+        if (response.Ok)
+        {
+            DashboardLog.Change(c, request.Type!, response.Ban?.Ban?.Target ?? request.Target ?? "-", ops.Manager.Policy.Revision);
+        }
+        return ControlWrite(ops, response);
+    }
+
+    /// <summary>A control response with <c>revision</c>, the policy revision in force, added beside its payload.</summary>
+    private static IResult ControlWrite(DashboardOperations ops, ControlResponse response)
+    {
+        var node = JsonSerializer.SerializeToNode(response, ControlJsonContext.Default.ControlResponse)!.AsObject();
+        node["revision"] = ops.Manager.Policy.Revision;
+        return Results.Text(node.ToJsonString(), "application/json", statusCode: response.Ok ? 200 : StatusOf(response.Error));
+    }
+
+    private static int StatusOf(ControlError? error) => error?.Code == ControlProtocol.ErrorCodes.InternalError ? 500 : 400;
+
     private static IResult Write(HttpContext c, EditAnswer answer)
     {
         if (answer.Ok && answer.Preview is null)
         {
             DashboardLog.Change(c, answer.Action, answer.Entry ?? "-", answer.Revision);
         }
-        return Results.Json(answer, Json, statusCode: answer.Ok ? 200 : answer.Error is null ? 409 : 400);
+        return Results.Json(answer, Json, statusCode: answer.Ok ? 200 : answer.Error is null || answer.Error.Code == "conflict" ? 409 : 400);
     }
 }

@@ -17,6 +17,36 @@ internal static class DashboardAssets
         .message{background:#e8f3ea;border:1px solid #9ccaa5;padding:.5em}.error{background:#fbe9e9;border:1px solid #e0a3a3;padding:.5em}
         body.login main{max-width:28em;margin:4em auto;background:#fff;padding:2em;border:1px solid #d8dde6}
         input{padding:.3em;margin-right:.3em}button{padding:.3em .8em}
+        table.file td{border:none;padding:0 .6em}table.file td.ln{color:#8a94a6;text-align:right;user-select:none}
+        tr.error td{background:#fbe9e9}tr.warning td{background:#fff6e0}textarea{font-family:ui-monospace,monospace;width:100%}
+        """;
+
+    // The new key stays in the browser's field: the preview sends it to the JSON API (same origin, antiforgery
+    // header) and shows the answer, which holds fingerprints only. No page ever carries the key back.
+    private const string NetworkKeyJs = """
+        (function () {
+          var button = document.getElementById('preview-key');
+          var out = document.getElementById('key-preview');
+          var csrf = document.querySelector('meta[name=csrf-token]').content;
+          function line(text, cls) { var p = document.createElement('p'); p.textContent = text; if (cls) { p.className = cls; } out.appendChild(p); return p; }
+          button.addEventListener('click', function () {
+            out.textContent = '';
+            var key = document.getElementById('new-key').value;
+            if (key !== document.getElementById('confirm-key').value) { line('the two keys typed differ', 'error'); return; }
+            fetch('/api/v1/network-key?preview=true', {
+              method: 'POST', credentials: 'same-origin',
+              headers: { 'content-type': 'application/json', 'X-CSRF-TOKEN': csrf },
+              body: JSON.stringify({ key: key, keep_previous: document.getElementById('keep-previous').checked })
+            }).then(function (r) { return r.json(); }).then(function (a) {
+              if (a.error) { line(a.error.message, 'error').id = 'key-preview-error'; return; }
+              var p = a.preview;
+              line((p.valid ? 'valid' : 'INVALID') + '; this would close ' + p.sessions_would_close + ' session(s)', p.valid ? 'message' : 'error').id = 'key-preview-summary';
+              (p.changes || []).forEach(function (c) { line(c); });
+              (p.would_refuse || []).forEach(function (w) { line('closes ' + w.address + ' ' + (w.node_key || '') + ': ' + w.description); });
+              (p.diagnostics || []).forEach(function (d) { line(d.severity + ': ' + d.message, d.severity === 'error' ? 'error' : null); });
+            }, function () { line('the preview failed: is the server up?', 'error'); });
+          });
+        })();
         """;
 
     private const string EventsJs = """
@@ -54,5 +84,6 @@ internal static class DashboardAssets
     {
         app.MapGet("/assets/dashboard.css", () => Results.Text(Css, "text/css")).AllowAnonymous();
         app.MapGet("/assets/events.js", () => Results.Text(EventsJs, "text/javascript")).AllowAnonymous();
+        app.MapGet("/assets/network-key.js", () => Results.Text(NetworkKeyJs, "text/javascript")).AllowAnonymous();
     }
 }

@@ -83,7 +83,10 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
             });
         });
         builder.Services.AddSingleton(ops);
+        builder.Services.AddSingleton(new PolicyFileOperations(manager, _control));
         builder.Services.AddSingleton(token);
+        var access = outer.GetRequiredService<DashboardAccess>();
+        builder.Services.AddSingleton(access);
         builder.Services.AddSingleton(outer.GetRequiredService<SecurityEventFeed>());
         builder.Services.AddSingleton(outer.GetRequiredService<TimeProvider>());
         // Keys in memory: a restart logs everyone out, and no key file is left in the home folder.
@@ -128,9 +131,12 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
         DashboardAssets.Map(app);
         DashboardLogin.Map(app);
         DashboardPages.Map(app);
+        PolicyPages.Map(app);
+        BansPage.Map(app);
         DashboardApi.Map(app);
         _app = app;
         Url = await WebListenerBinding.StartAsync(app, PolicyKeys.DashboardAddress, address.ToString(), cancellationToken).ConfigureAwait(false);
+        access.BaseUrl = Url;
         WebLog.DashboardListening(logger, Url.ToString(), tls);
     }
 

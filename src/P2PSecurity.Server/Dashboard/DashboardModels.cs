@@ -27,6 +27,9 @@ internal sealed class EditAnswer
 
     public ControlError? Error { get; set; }
 
+    /// <summary>Whole-file writes: the SHA-256 of the file now, the base for the next apply.</summary>
+    public string? Sha256 { get; set; }
+
     public static EditAnswer Failed(string action, string code, string message, long revision) =>
         new() { Ok = false, Action = action, Revision = revision, Error = new ControlError { Code = code, Message = message } };
 }
@@ -90,4 +93,44 @@ internal sealed class LockdownBody
 internal sealed class PolicyBody
 {
     public string? Text { get; set; }
+
+    /// <summary>apply: the SHA-256 of the file the text was edited from (<c>GET /api/v1/policy</c>); a file changed since is not overwritten.</summary>
+    public string? BaseSha256 { get; set; }
+
+    /// <summary>apply: the text may empty ALLOWED_NODE_KEYS (whitelist mode off).</summary>
+    public bool OpenNetwork { get; set; }
+}
+
+/// <summary>The policy file as the dashboard shows it: secrets masked, with its hash and findings.</summary>
+internal sealed class PolicyView
+{
+    public bool Ok { get; set; } = true;
+
+    public string Path { get; set; } = "";
+
+    public string Text { get; set; } = "";
+
+    public string Sha256 { get; set; } = "";
+
+    public long Revision { get; set; }
+
+    public List<DiagnosticInfo> Diagnostics { get; set; } = [];
+}
+
+/// <summary>Body of <c>POST /api/v1/network-key</c>: the new key (never answered back) and whether the old one stays accepted.</summary>
+internal sealed class NetworkKeyBody
+{
+    public string? Key { get; set; }
+
+    public bool KeepPrevious { get; set; }
+}
+
+/// <summary>Body of <c>POST /api/v1/bans</c>, as the control channel's <c>ban</c>.</summary>
+internal sealed class BanBody
+{
+    public string? Target { get; set; }
+
+    public string? Duration { get; set; }
+
+    public string? Reason { get; set; }
 }

@@ -9,7 +9,8 @@ internal static class Html
 {
     private static readonly (string Path, string Name)[] Nav =
     [
-        ("/", "Overview"), ("/nodes", "Nodes"), ("/pending", "Pending"), ("/addresses", "Addresses"), ("/events", "Events"), ("/lockdown", "Lockdown"),
+        ("/", "Overview"), ("/nodes", "Nodes"), ("/pending", "Pending"), ("/addresses", "Addresses"), ("/bans", "Bans"), ("/events", "Events"),
+        ("/policy", "Policy"), ("/network-key", "Network key"), ("/lockdown", "Lockdown"),
     ];
 
     public static string E(string? value) => HtmlEncoder.Default.Encode(value ?? "");

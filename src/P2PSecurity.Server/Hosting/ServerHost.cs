@@ -108,18 +108,26 @@ public static class ServerHost
             InternalLoggerFactory.DefaultFactory = loggerFactory;
         }
         SecurityManager manager;
+        var securityLogger = loggerFactory.CreateLogger(SecurityLog.CategoryName);
+        // The state database opens with the policy (STATE_DATABASE is in it) and before the lockdown is read from it.
+        SqliteBanStore? database = null;
         try
         {
-            manager = SecurityManager.Create(envPath, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+            manager = SecurityManager.Create(envPath, securityLogger, lockdownStore: policy =>
+            {
+                database = SqliteBanStore.Open(policy.ResolvePath(policy.StateDatabase));
+                return SqliteLockdownStore.Open(database, Core.Lockdown.LockdownStore.PathFor(envPath), securityLogger);
+            });
         }
-        catch (PolicyLoadException ex)
+        catch (Exception ex) when (ex is PolicyLoadException or BanStoreException)
         {
+            database?.Dispose();
             serilog.Dispose();
             throw new StartupException(ex.Message, ex);
         }
         try
         {
-            OpenBans(manager, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+            OpenBans(manager, database!, securityLogger);
         }
         catch (BanStoreException ex)
         {
@@ -185,13 +193,11 @@ public static class ServerHost
     }
 
     /// <summary>
-    /// Opens the state database (STATE_DATABASE) and attaches its bans to the gates before any socket opens. A
-    /// database that cannot be read stops the start: running without the bans it holds would fail open.
+    /// Attaches the bans of the state database (STATE_DATABASE, opened with the lockdown) to the gates before any
+    /// socket opens. A database that cannot be read stops the start: running without the bans it holds would fail open.
     /// </summary>
-    private static void OpenBans(SecurityManager manager, Microsoft.Extensions.Logging.ILogger logger)
+    private static void OpenBans(SecurityManager manager, SqliteBanStore store, Microsoft.Extensions.Logging.ILogger logger)
     {
-        var policy = manager.Policy;
-        var store = SqliteBanStore.Open(policy.ResolvePath(policy.StateDatabase));
         try
         {
             manager.AttachBans(BanList.Open(store, () => manager.Policy.AutoBan, logger));

@@ -1,4 +1,3 @@
-using System.Net;
 using DotNetty.Transport.Channels;
 using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Security;
@@ -6,18 +5,12 @@ using P2PSecurity.Core.Security;
 namespace P2PSecurity.Server.Pipeline;
 
 /// <summary>
-/// What every connection goes through, accepted (<see cref="AcceptGateHandler"/>) or dialled
-/// (<see cref="Transport.BootstrapDialer"/>): one admission, and one release path for its slot.
+/// The one release path of a slot, for accepted (<see cref="AcceptGateHandler"/>) and dialled
+/// (<see cref="Transport.BootstrapDialer"/>) connections alike; both are admitted by
+/// <see cref="ISecurityGate.AcceptAsync"/>.
 /// </summary>
 internal static class ConnectionAdmission
 {
-    /// <summary>The sources look for changes (the file's metadata), then the accept stage decides on the address.</summary>
-    public static AcceptResult Admit(ISecurityGate gate, IPAddress remote, bool outbound)
-    {
-        gate.Refresh();
-        return gate.Accept(remote, outbound);
-    }
-
     /// <summary>
     /// Binds the slot to the channel: the slot is released when the channel's close completes, whatever closed it
     /// (a refusal, the peer, a failed connect, shutdown). This is the only place the transport releases a slot.

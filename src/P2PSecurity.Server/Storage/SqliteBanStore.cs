@@ -5,14 +5,19 @@ using P2PSecurity.Core.Bans;
 namespace P2PSecurity.Server.Storage;
 
 /// <summary>
-/// The state database (STATE_DATABASE, default <c>p2psecurity.db</c> beside the policy file): bans and strike
-/// history in SQLite, WAL mode, every commit synced (<c>synchronous=FULL</c>), so a ban acknowledged to an operator
+/// The state database (STATE_DATABASE, default <c>p2psecurity.db</c> beside the policy file): bans, strike
+/// history and the lockdown (<see cref="SqliteLockdownStore"/>) in SQLite, WAL mode, every commit synced (<c>synchronous=FULL</c>), so a ban acknowledged to an operator
 /// survives a crash. Held open with an exclusive lock for the life of the server: one writer, and a second server
 /// on the same file refuses to start instead of interleaving with the first.
 /// </summary>
 public sealed class SqliteBanStore : IBanStore
 {
     private readonly SqliteConnection _connection;
+
+    // One connection for the ban writer and the lockdown switch: SQLite connections are not thread-safe, and the
+    // exclusive lock keeps any second connection out, this process's own included.
+    private readonly Lock _gate = new();
+    private bool _disposed;
 
     private SqliteBanStore(string path, SqliteConnection connection)
     {
@@ -103,7 +108,19 @@ public sealed class SqliteBanStore : IBanStore
         }
     }
 
-    public BanStoreContents Load()
+    /// <summary>Runs <paramref name="action"/> on the open connection, alone; throws <see cref="ObjectDisposedException"/> once closed.</summary>
+    internal T Use<T>(Func<SqliteConnection, T> action)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return action(_connection);
+        }
+    }
+
+    public BanStoreContents Load() => Use(_ => LoadLocked());
+
+    private BanStoreContents LoadLocked()
     {
         try
         {
@@ -149,7 +166,9 @@ public sealed class SqliteBanStore : IBanStore
         }
     }
 
-    public void Apply(BanStoreChanges changes)
+    public void Apply(BanStoreChanges changes) => Use(_ => ApplyLocked(changes));
+
+    private bool ApplyLocked(BanStoreChanges changes)
     {
         try
         {
@@ -193,6 +212,7 @@ public sealed class SqliteBanStore : IBanStore
                 }
             }
             tx.Commit();
+            return true;
         }
         catch (SqliteException ex)
         {
@@ -244,5 +264,12 @@ public sealed class SqliteBanStore : IBanStore
         return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _connection.Dispose();
+        }
+    }
 }

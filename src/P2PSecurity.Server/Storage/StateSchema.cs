@@ -26,6 +26,19 @@ internal static class StateSchema
             last_ban_ms     INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 1 -> 2: the operator's lockdown (until then a file beside the policy, imported once at start).
+        """
+        CREATE TABLE lockdown (
+            id            INTEGER PRIMARY KEY CHECK (id = 1), -- one row
+            active        INTEGER NOT NULL,      -- 0 or 1
+            allow_trusted INTEGER NOT NULL,
+            keep_sessions INTEGER NOT NULL,
+            reason        TEXT,
+            since_ms      INTEGER,               -- Unix milliseconds, UTC
+            until_ms      INTEGER,               -- NULL: until lifted
+            changed_at_ms INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Count;

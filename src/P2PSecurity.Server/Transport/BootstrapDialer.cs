@@ -102,7 +102,7 @@ internal sealed class BootstrapDialer(
         {
             return (false, null);
         }
-        var accept = ConnectionAdmission.Admit(services.Gate, address, outbound: true);
+        var accept = await services.Gate.AcceptAsync(address, outbound: true).ConfigureAwait(false);
         if (!accept.Allowed || accept.Slot is null)
         {
             return (false, $"refused by this node's policy: {accept.Decision.Reason.Code()}");

@@ -21,6 +21,9 @@ internal static class WebServiceCollectionExtensions
         if (Resolve(options.DashboardAddress, policy.DashboardAddress, WebListenAddress.DashboardDefault) is { } dashboard)
         {
             services.TryAddSingleton(_ => new RecentNodeRefusals());
+            services.AddSingleton(sp => new DashboardAccess(
+                new DashboardLoginCodes(sp.GetRequiredService<TimeProvider>()), new DashboardPassword(policy.ResolvePath(DashboardPassword.FileName))));
+            services.AddSingleton<Control.IDashboardAccess>(sp => sp.GetRequiredService<DashboardAccess>());
             services.AddSingleton(sp => new DashboardListenerService(dashboard, sp));
             services.AddHostedService(sp => sp.GetRequiredService<DashboardListenerService>());
         }

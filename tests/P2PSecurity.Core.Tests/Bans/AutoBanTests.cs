@@ -145,6 +145,48 @@ public sealed class AutoBanTests
         Assert.Equal(DenyReason.None, h.Accept("2001:db8:1:3::1"));
     }
 
+    [Theory]
+    [InlineData(48, "2001:db8:1:2::1", "2001:db8:1:7::1", "2001:db8:1::/48", "2001:db8:1:ffff::9", "2001:db8:2::1")]
+    [InlineData(56, "2001:db8:1:200::1", "2001:db8:1:2ff::1", "2001:db8:1:200::/56", "2001:db8:1:2aa::9", "2001:db8:1:300::1")]
+    public async Task Ipv6_CountedAndBannedPerIpv6LimitPrefix(int prefix, string first, string second, string banned, string inside, string outside)
+    {
+        using var h = new BanHarness(Open + $"IPV6_LIMIT_PREFIX={prefix}\n");
+
+        await h.StrikeAsync(first, Offence.ProtocolViolation, 1);
+        await h.StrikeAsync(second, Offence.ProtocolViolation, 1);
+
+        var ban = Assert.Single(h.Bans.Current.Bans);
+        Assert.Equal(banned, ban.Target.ToString());
+        Assert.Equal(DenyReason.IpBanned, h.Accept(inside));
+        Assert.Equal(DenyReason.None, h.Accept(outside));
+    }
+
+    [Fact]
+    public async Task Ipv6_LimitPrefix128_EachAddressCountedAlone()
+    {
+        using var h = new BanHarness(Open + "IPV6_LIMIT_PREFIX=128\n");
+
+        await h.StrikeAsync("2001:db8:1:2::1", Offence.ProtocolViolation, 1);
+        await h.StrikeAsync("2001:db8:1:2::2", Offence.ProtocolViolation, 1);
+
+        Assert.Empty(h.Bans.Current.Bans);
+        await h.StrikeAsync("2001:db8:1:2::1", Offence.ProtocolViolation, 1);
+        Assert.Equal("2001:db8:1:2::1", Assert.Single(h.Bans.Current.Bans).Target.ToString());
+        Assert.Equal(DenyReason.None, h.Accept("2001:db8:1:2::2"));
+    }
+
+    [Fact]
+    public async Task Ipv6_LimitPrefixReloaded_NextStrikesCountedByTheNewPrefix()
+    {
+        using var h = new BanHarness(Open);
+        Assert.Equal(ReloadOutcome.Applied, h.Apply(Open + "IPV6_LIMIT_PREFIX=48\n").Outcome);
+
+        await h.StrikeAsync("2001:db8:1:2::1", Offence.ProtocolViolation, 1);
+        await h.StrikeAsync("2001:db8:1:3::1", Offence.ProtocolViolation, 1);
+
+        Assert.Equal("2001:db8:1::/48", Assert.Single(h.Bans.Current.Bans).Target.ToString());
+    }
+
     [Fact]
     public async Task AllowedNodeSession_FromTheAddress_NeverAutoBanned()
     {

@@ -23,7 +23,7 @@ public sealed class FailClosedGateTests : IDisposable
         _slot = _harness.Manager.OnNewConnection(Peer).Slot!;
     }
 
-    public static TheoryData<string> Stages => ["accept", "secured", "node", "message", "broadcast", "live"];
+    public static TheoryData<string> Stages => ["accept", "accept_async", "secured", "node", "message", "broadcast", "live"];
 
     [Theory]
     [MemberData(nameof(Stages))]
@@ -37,8 +37,8 @@ public sealed class FailClosedGateTests : IDisposable
         Assert.Equal([DenyReason.InternalError], _counted);
         var entry = Assert.Single(_log.Entries);
         Assert.IsType<InvalidOperationException>(entry.Exception);
-        Assert.Contains(stage, entry.Message, StringComparison.Ordinal);
-        Assert.Contains(stage == "accept" ? "127.0.0.9" : _slot.Address.ToString(), entry.Message, StringComparison.Ordinal);
+        Assert.Contains(stage.Replace("_async", "", StringComparison.Ordinal), entry.Message, StringComparison.Ordinal);
+        Assert.Contains(stage.StartsWith("accept", StringComparison.Ordinal) ? "127.0.0.9" : _slot.Address.ToString(), entry.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,13 +54,12 @@ public sealed class FailClosedGateTests : IDisposable
     [Fact]
     public void Reports_InnerThrows_AreLoggedAndDoNotThrow()
     {
-        _gate.Refresh();
         _gate.ReportRefusal(Peer, null, DenyReason.ProtocolViolation);
         _gate.ReportHandshakeTimeout(Peer);
         _gate.ReportMessageFlood(_slot);
 
-        Assert.Equal(4, _inner.Calls);
-        Assert.Equal(4, _log.Entries.Count(e => e.Exception is InvalidOperationException));
+        Assert.Equal(3, _inner.Calls);
+        Assert.Equal(3, _log.Entries.Count(e => e.Exception is InvalidOperationException));
     }
 
     [Fact]
@@ -90,6 +89,7 @@ public sealed class FailClosedGateTests : IDisposable
     private SecurityDecision Run(string stage) => stage switch
     {
         "accept" => _gate.Accept(Peer, outbound: false).Decision,
+        "accept_async" => AcceptNow(),
         "secured" => _gate.Secured(_slot, TestKeys.Key(1)),
         "node" => _gate.NodeHandshake(_slot, TestKeys.Key(1), NetworkKeyAnswer.Recorded).Decision,
         "message" => _gate.Message(_slot),
@@ -98,5 +98,60 @@ public sealed class FailClosedGateTests : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(stage)),
     };
 
+    [Fact]
+    public async Task AcceptAsync_InnerFaultsLater_DeniesInternalError()
+    {
+        var late = new TaskCompletionSource<AcceptResult>();
+        var gate = new FailClosedGate(new LateGate(late.Task), _log, _counted.Add);
+
+        var pending = gate.AcceptAsync(Peer, outbound: false);
+        Assert.False(pending.IsCompleted);
+        late.SetException(new InvalidOperationException("reload fault"));
+
+        Assert.Equal(DenyReason.InternalError, (await pending).Decision.Reason);
+        Assert.Equal([DenyReason.InternalError], _counted);
+    }
+
+    private SecurityDecision AcceptNow()
+    {
+        var pending = _gate.AcceptAsync(Peer, outbound: false).AsTask();
+        Assert.True(pending.IsCompletedSuccessfully);
+        return pending.Result.Decision;
+    }
+
     public void Dispose() => _harness.Dispose();
+
+    /// <summary>A gate whose accept completes when the test says (as one waiting for a reload does).</summary>
+    private sealed class LateGate(Task<AcceptResult> result) : ISecurityGate
+    {
+        private readonly ThrowingGate _rest = new();
+
+        public ValueTask<AcceptResult> AcceptAsync(IPAddress remote, bool outbound) => new(result);
+
+        public AcceptResult Accept(IPAddress remote, bool outbound) => _rest.Accept(remote, outbound);
+
+        public SecurityDecision Secured(ConnectionSlot slot, Core.Policy.NodeKey? key) => _rest.Secured(slot, key);
+
+        public NodeVerdict NodeHandshake(ConnectionSlot slot, Core.Policy.NodeKey? key, in NetworkKeyAnswer answer) => _rest.NodeHandshake(slot, key, answer);
+
+        public SecurityDecision Message(ConnectionSlot slot) => _rest.Message(slot);
+
+        public SecurityDecision Broadcast(ConnectionSlot sender, BroadcastMessage message) => _rest.Broadcast(sender, message);
+
+        public SecurityDecision Live(ConnectionSlot slot) => _rest.Live(slot);
+
+        public Core.Policy.SecurityPolicy Policy => _rest.Policy;
+
+        public bool ClientCertificateRequired => _rest.ClientCertificateRequired;
+
+        public bool NetworkKeyProofRequired => _rest.NetworkKeyProofRequired;
+
+        public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, Core.Policy.NodeKey client, Core.Policy.NodeKey server) => _rest.ProveNetworkKey(challenge, client, server);
+
+        public void ReportRefusal(IPAddress remote, Core.Policy.NodeKey? key, DenyReason reason) => _rest.ReportRefusal(remote, key, reason);
+
+        public void ReportHandshakeTimeout(IPAddress address) => _rest.ReportHandshakeTimeout(address);
+
+        public void ReportMessageFlood(ConnectionSlot slot) => _rest.ReportMessageFlood(slot);
+    }
 }

@@ -18,11 +18,12 @@ public sealed class InMemoryGateTests : IDisposable
     private SecurityManager? _manager;
 
     [Fact]
-    public void FromPolicy_ReadsNoFileAndRefreshChangesNothing()
+    public void FromPolicy_ReadsNoFileAndTheAcceptCheckChangesNothing()
     {
         var gate = Gate("MAX_CONNECTIONS=3\n");
 
-        gate.Refresh();
+        var accepted = gate.AcceptAsync(Client, outbound: false).AsTask();
+        Assert.True(accepted.IsCompletedSuccessfully);
 
         Assert.True(_manager!.InMemory);
         Assert.Equal(SecurityManager.InMemoryPath, _manager.PolicyPath);

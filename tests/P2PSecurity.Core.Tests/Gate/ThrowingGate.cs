@@ -17,7 +17,7 @@ internal sealed class ThrowingGate : ISecurityGate
 
     public bool NetworkKeyProofRequired => Throw<bool>();
 
-    public void Refresh() => Throw<int>();
+    public ValueTask<AcceptResult> AcceptAsync(IPAddress remote, bool outbound) => Throw<ValueTask<AcceptResult>>();
 
     public AcceptResult Accept(IPAddress remote, bool outbound) => Throw<AcceptResult>();
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using P2PSecurity.Core.Security;
@@ -12,36 +11,39 @@ namespace P2PSecurity.Core.Tests.Security;
 /// </summary>
 public sealed class InPlaceWriteTests
 {
-    /// <summary>
-    /// Longer than the production 100 ms where a test asserts that a write is still held: a loaded CI machine may take
-    /// more than 100 ms between two statements. The explicit-reload test keeps the default.
-    /// </summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+    /// <summary>The production window; the fake clock (at the file's change time) makes it exact on any machine.</summary>
+    private static readonly TimeSpan Settle = InPlaceWriteGuard.DefaultSettle;
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
     private static readonly string Blocked = string.Join(",", Enumerable.Range(1, 400).Select(i => $"10.{i / 250}.{i % 250}.1"));
 
     [Fact]
-    public async Task CheckConfigReload_WriteInProgressInTwoPieces_NeverAppliesThePrefixThenAppliesTheWhole()
+    public void CheckConfigReload_WriteInProgressInTwoPieces_NeverAppliesThePrefixThenAppliesTheWhole()
     {
         // Over 4 KiB: the first piece ends inside the block list, and is itself a valid policy with a shorter list.
         var full = $"# block list\nBLOCKED_IP_ADDRESSES={Blocked}\nMAX_CONNECTIONS_PER_IP=5\n";
         var cut = full.IndexOf("10.1.", StringComparison.Ordinal);
-        using var h = new ManagerHarness($"BLOCKED_IP_ADDRESSES={Blocked}\n", settle: true);
-        h.Manager.SettleWindow = Settle;
+        using var h = new ManagerHarness($"BLOCKED_IP_ADDRESSES={Blocked}\n", settle: true, fileClock: true);
         Assert.NotNull(Core.Policy.PolicyLoader.Load(full[..cut].TrimEnd(','), h.PolicyPath).Policy);
 
         using (var writer = new FileStream(h.PolicyPath, FileMode.Truncate, FileAccess.Write))
         {
             writer.Write(Encoding.UTF8.GetBytes(full[..cut]));
             writer.Flush(flushToDisk: false);
+            h.ClockAtFileChange();
             // A connection (and the poll) arrives between the writer's two write calls.
             Assert.False(h.Manager.CheckConfigReload());
             Assert.False(h.Manager.CheckConfigReload("poll"));
             writer.Write(Encoding.UTF8.GetBytes(full[cut..]));
         }
+        h.ClockAtFileChange();
 
         Assert.Equal(DenyReason.IpBlocked, h.Manager.OnNewConnection(IPAddress.Parse("10.1.10.1")).Decision.Reason);
-        Assert.True(await Poll.UntilAsync(() => h.Manager.CheckConfigReload("poll")));
+        h.Time.Advance(Settle - Tick);
+        Assert.False(h.Manager.CheckConfigReload("poll"));
+        h.Time.Advance(Tick);
+        Assert.True(h.Manager.CheckConfigReload("poll"));
         Assert.Equal(2, h.Manager.Policy.Revision);
         Assert.Equal(5, h.Manager.Policy.MaxConnectionsPerIp);
         Assert.Equal(400, h.Manager.Policy.BlockedIpEntries.Count);
@@ -50,18 +52,19 @@ public sealed class InPlaceWriteTests
     }
 
     [Fact]
-    public async Task CheckConfigReload_InPlaceWrite_HeldForTheSettleWindowThenApplied()
+    public void CheckConfigReload_InPlaceWrite_HeldForTheSettleWindowThenApplied()
     {
-        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n", settle: true);
-        h.Manager.SettleWindow = Settle;
-        var clock = Stopwatch.StartNew();
+        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n", settle: true, fileClock: true);
 
         h.Write("MAX_CONNECTIONS_PER_IP=4\n");
+        h.ClockAtFileChange();
 
         Assert.False(h.Manager.CheckConfigReload());
         Assert.Equal(3, h.Manager.Policy.MaxConnectionsPerIp);
-        Assert.True(await Poll.UntilAsync(() => h.Manager.CheckConfigReload()));
-        Assert.True(clock.Elapsed >= Settle - TimeSpan.FromMilliseconds(10), $"applied after {clock.Elapsed}");
+        h.Time.Advance(Settle - Tick);
+        Assert.False(h.Manager.CheckConfigReload());
+        h.Time.Advance(Tick);
+        Assert.True(h.Manager.CheckConfigReload());
         Assert.Equal(4, h.Manager.Policy.MaxConnectionsPerIp);
         Assert.Equal(2, h.Manager.Policy.Revision);
     }
@@ -79,17 +82,26 @@ public sealed class InPlaceWriteTests
     }
 
     [Fact]
-    public void Reload_ExplicitRightAfterAnInPlaceWrite_WaitsForTheWriteToSettleAndApplies()
+    public async Task Reload_ExplicitRightAfterAnInPlaceWrite_WaitsForTheWriteToSettleAndApplies()
     {
-        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n", settle: true);
+        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n", settle: true, fileClock: true);
         h.Write("MAX_CONNECTIONS_PER_IP=9\n");
-        var clock = Stopwatch.StartNew();
+        h.ClockAtFileChange();
+        var changedAt = h.FileChangedAt;
 
-        var result = h.Manager.Reload("control");
+        // The reload waits on the injected clock; the test moves it a millisecond at a time until the reload is done.
+        var reload = Task.Run(() => h.Manager.Reload("control"), TestContext.Current.CancellationToken);
+        Assert.True(await Poll.UntilAsync(() =>
+        {
+            h.Time.Advance(Tick);
+            return reload.IsCompleted;
+        }));
+        var result = await reload;
 
         Assert.Equal(ReloadOutcome.Applied, result.Outcome);
         Assert.Equal(9, h.Manager.Policy.MaxConnectionsPerIp);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2.5));
+        // Read only once the write had been still for the whole window, by the clock the server runs on.
+        Assert.InRange(result.At - changedAt, Settle, InPlaceWriteGuard.DefaultSettle + TimeSpan.FromSeconds(2));
     }
 
     [Theory]

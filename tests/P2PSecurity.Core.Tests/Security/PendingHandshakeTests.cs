@@ -62,6 +62,43 @@ public sealed class PendingHandshakeTests
     }
 
     [Fact]
+    public void Evaluate_FloodAfterAHandshakePassedTls_EvictsTheOnesStillInTlsFirst()
+    {
+        using var h = new ManagerHarness(Roomy + "MAX_PENDING_HANDSHAKES=3\n");
+        var evictions = new List<(ConnectionSlot Slot, DenyReason Reason)>();
+        var allowedNode = Open(h.Manager, "127.2.0.1", evictions); // the oldest of all
+        var flood = Enumerable.Range(1, 2).Select(i => Open(h.Manager, $"127.1.0.{i}", evictions)).ToList();
+        Assert.True(h.Manager.EvaluateSecured(allowedNode, TestKeys.Key(1)).Allowed);
+
+        var more = Enumerable.Range(3, 2).Select(i => Open(h.Manager, $"127.1.0.{i}", evictions)).ToList();
+
+        Assert.Equal([flood[0], flood[1]], evictions.Select(e => e.Slot));
+        Assert.Null(Evicted(evictions, allowedNode));
+        // Its turn still comes: a slot past TLS is renewed once, not kept for ever.
+        var last = Open(h.Manager, "127.1.0.5", evictions);
+        Assert.Equal(DenyReason.PendingHandshakeEvicted, Evicted(evictions, allowedNode));
+        Assert.Equal(3, h.Manager.PendingHandshakes);
+        GC.KeepAlive((more, last));
+    }
+
+    [Fact]
+    public void Evaluate_BusiestGroupWithASlotPastTls_EvictsTheGroupsOtherSlotFirst()
+    {
+        using var h = new ManagerHarness(Roomy + "MAX_PENDING_HANDSHAKES=3\n");
+        var evictions = new List<(ConnectionSlot Slot, DenyReason Reason)>();
+        var first = Open(h.Manager, "2001:db8:1:2::1", evictions);
+        var second = Open(h.Manager, "2001:db8:1:2::2", evictions); // the same /64: one group of two
+        var other = Open(h.Manager, "10.0.0.1", evictions);
+        Assert.True(h.Manager.EvaluateSecured(first, TestKeys.Key(1)).Allowed);
+
+        var newcomer = Open(h.Manager, "10.0.0.2", evictions);
+
+        Assert.Equal(DenyReason.PendingHandshakeEvicted, Assert.Single(evictions).Reason);
+        Assert.Same(second, evictions[0].Slot);
+        GC.KeepAlive((other, newcomer));
+    }
+
+    [Fact]
     public void EvaluateNode_Welcomed_LeavesThePendingCount()
     {
         using var h = new ManagerHarness(Roomy + "MAX_PENDING_HANDSHAKES=2\n");

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using P2PSecurity.Core.Security;
 
 namespace P2PSecurity.Core.Tests.Security;
@@ -9,13 +9,23 @@ public sealed class PolicyFileWatchTests
     private const long Second = 1_000_000_000;
     private static readonly FileStamp Stamp = new(true, 1, 42, 100, 1_000 * Second, 1_000 * Second);
 
+    /// <summary>The monotonic clock the watches below are read against; each test moves it by hand.</summary>
+    private readonly FakeTimeProvider _time = new();
+
+    private long Now => _time.GetTimestamp();
+
+    private long Recheck => PolicyFileWatch.RecheckTicks(_time);
+
+    private PolicyFileWatch Watch(FileStamp stamp, long readAtUnixNs, long readAtTimestamp, long window = PolicyFileWatch.DefaultRacyWindowNs) =>
+        new(stamp, readAtUnixNs, readAtTimestamp, window, Recheck);
+
     [Fact]
     public void NeedsRead_SameStampReadLongAfterTheChange_IsFalse()
     {
-        var watch = new PolicyFileWatch(Stamp, Stamp.ChangedNs + (3 * Second), Stopwatch.GetTimestamp() - Stopwatch.Frequency, PolicyFileWatch.DefaultRacyWindowNs);
+        var watch = Watch(Stamp, Stamp.ChangedNs + (3 * Second), Now - _time.TimestampFrequency);
 
         Assert.False(watch.IsRacy);
-        Assert.False(watch.NeedsRead(Stamp));
+        Assert.False(watch.NeedsRead(Stamp, _time));
     }
 
     [Theory]
@@ -27,7 +37,7 @@ public sealed class PolicyFileWatchTests
     [InlineData(0, 0, 0, 0, 1)] // device
     public void NeedsRead_AnyFieldChanged_IsTrue(long size, ulong inode, long mtime, long ctime, ulong device)
     {
-        var watch = new PolicyFileWatch(Stamp, Stamp.ChangedNs + (3 * Second), Stopwatch.GetTimestamp(), PolicyFileWatch.DefaultRacyWindowNs);
+        var watch = Watch(Stamp, Stamp.ChangedNs + (3 * Second), Now);
         var current = Stamp with
         {
             Size = Stamp.Size + size,
@@ -37,39 +47,42 @@ public sealed class PolicyFileWatchTests
             Device = Stamp.Device + device,
         };
 
-        Assert.True(watch.NeedsRead(current));
+        Assert.True(watch.NeedsRead(current, _time));
     }
 
     [Fact]
     public void NeedsRead_FileDisappeared_IsTrueOnceThenFalse()
     {
-        var watch = new PolicyFileWatch(Stamp, Stamp.ChangedNs + (3 * Second), Stopwatch.GetTimestamp(), PolicyFileWatch.DefaultRacyWindowNs);
-        var gone = new PolicyFileWatch(FileStamp.Missing, Stamp.ChangedNs + (3 * Second), Stopwatch.GetTimestamp(), PolicyFileWatch.DefaultRacyWindowNs);
+        var watch = Watch(Stamp, Stamp.ChangedNs + (3 * Second), Now);
+        var gone = Watch(FileStamp.Missing, Stamp.ChangedNs + (3 * Second), Now);
 
-        Assert.True(watch.NeedsRead(FileStamp.Missing));
-        Assert.False(gone.NeedsRead(FileStamp.Missing));
-        Assert.True(gone.NeedsRead(Stamp));
+        Assert.True(watch.NeedsRead(FileStamp.Missing, _time));
+        Assert.False(gone.NeedsRead(FileStamp.Missing, _time));
+        Assert.True(gone.NeedsRead(Stamp, _time));
     }
 
     [Fact]
     public void NeedsRead_ContentReadInTheSameTickAsTheChange_IsReadAgain()
     {
         // Read 1 ms after the change: a second write in the same tick could leave every field as it is.
-        var readAt = Stopwatch.GetTimestamp() - (Stopwatch.Frequency / 100);
-        var watch = new PolicyFileWatch(Stamp, Stamp.ChangedNs + 1_000_000, readAt, PolicyFileWatch.DefaultRacyWindowNs);
+        var watch = Watch(Stamp, Stamp.ChangedNs + 1_000_000, Now);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.True(watch.IsRacy);
-        Assert.True(watch.NeedsRead(Stamp));
+        Assert.True(watch.NeedsRead(Stamp, _time));
     }
 
     [Fact]
     public void NeedsRead_RacyButJustRead_WaitsForTheRecheckInterval()
     {
         // A burst of connections must not each re-read the file: at most one read per interval.
-        var watch = new PolicyFileWatch(Stamp, Stamp.ChangedNs + 1_000_000, Stopwatch.GetTimestamp() + Stopwatch.Frequency, PolicyFileWatch.DefaultRacyWindowNs);
+        var watch = Watch(Stamp, Stamp.ChangedNs + 1_000_000, Now);
+        _time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond - 1));
 
         Assert.True(watch.IsRacy);
-        Assert.False(watch.NeedsRead(Stamp));
+        Assert.False(watch.NeedsRead(Stamp, _time));
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.True(watch.NeedsRead(Stamp, _time));
     }
 
     [Fact]
@@ -77,18 +90,18 @@ public sealed class PolicyFileWatchTests
     {
         // touch -d tomorrow: the change time is still the kernel's own clock, and it is what a later write moves.
         var future = Stamp with { ModifiedNs = Stamp.ChangedNs + (86_400 * Second) };
-        var watch = new PolicyFileWatch(future, Stamp.ChangedNs + (3 * Second), Stopwatch.GetTimestamp() - Stopwatch.Frequency, PolicyFileWatch.DefaultRacyWindowNs);
+        var watch = Watch(future, Stamp.ChangedNs + (3 * Second), Now - _time.TimestampFrequency);
 
         Assert.False(watch.IsRacy);
-        Assert.False(watch.NeedsRead(future));
+        Assert.False(watch.NeedsRead(future, _time));
     }
 
     [Fact]
     public void IsRacy_ZeroWindow_IsNeverRacy()
     {
-        var watch = new PolicyFileWatch(Stamp, Stamp.ChangedNs, Stopwatch.GetTimestamp() - Stopwatch.Frequency, 0);
+        var watch = Watch(Stamp, Stamp.ChangedNs, Now - _time.TimestampFrequency, window: 0);
 
         Assert.False(watch.IsRacy);
-        Assert.False(watch.NeedsRead(Stamp));
+        Assert.False(watch.NeedsRead(Stamp, _time));
     }
 }

@@ -32,32 +32,57 @@ public sealed class ReloadFileTests
     }
 
     [Fact]
-    public async Task CheckConfigReload_SameSizeEditWithForcedSameMtime_IsSeen()
+    public void CheckConfigReload_SameSizeEditWithForcedSameMtime_IsSeen()
     {
-        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n");
+        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n", fileClock: true);
         var mtime = File.GetLastWriteTimeUtc(h.PolicyPath);
 
         h.Write("MAX_CONNECTIONS_PER_IP=4\n");
         File.SetLastWriteTimeUtc(h.PolicyPath, mtime);
+        // Within one tick of the first write every field may be as it was; the racy re-read (due a millisecond
+        // after the last read, by the injected clock) sees the edit anyway.
+        h.ClockAtFileChange();
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
 
-        Assert.True(await Poll.UntilAsync(() => h.Manager.CheckConfigReload() || h.Manager.Policy.MaxConnectionsPerIp == 4));
+        Assert.True(h.Manager.CheckConfigReload());
+        Assert.Equal(4, h.Manager.Policy.MaxConnectionsPerIp);
         Assert.Equal(2, h.Manager.Policy.Revision);
     }
 
     [Fact]
-    public async Task CheckConfigReload_TwoSameSizeWritesAfterARead_SecondIsSeen()
+    public void CheckConfigReload_TwoSameSizeWritesAfterARead_SecondIsSeen()
     {
-        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n");
+        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n", fileClock: true);
         var mtime = File.GetLastWriteTimeUtc(h.PolicyPath);
         h.Write("MAX_CONNECTIONS_PER_IP=4\n");
         File.SetLastWriteTimeUtc(h.PolicyPath, mtime);
-        Assert.True(await Poll.UntilAsync(() => h.Manager.CheckConfigReload() || h.Manager.Policy.MaxConnectionsPerIp == 4));
+        h.ClockAtFileChange();
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(h.Manager.CheckConfigReload());
 
         // Right after the read: same size, same forced mtime. Only the racy re-read can tell.
         h.Write("MAX_CONNECTIONS_PER_IP=5\n");
         File.SetLastWriteTimeUtc(h.PolicyPath, mtime);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(h.Manager.CheckConfigReload());
 
-        Assert.True(await Poll.UntilAsync(() => h.Manager.CheckConfigReload() || h.Manager.Policy.MaxConnectionsPerIp == 5));
+        Assert.Equal(5, h.Manager.Policy.MaxConnectionsPerIp);
+    }
+
+    [Fact]
+    public void CheckConfigReload_ContentReadLongAfterItsChange_IsNotReadAgain()
+    {
+        using var h = new ManagerHarness("MAX_CONNECTIONS_PER_IP=3\n", fileClock: true);
+        h.Write("MAX_CONNECTIONS_PER_IP=4\n");
+        h.ClockAtFileChange();
+        h.Time.Advance(TimeSpan.FromSeconds(3)); // past every racy window
+        Assert.True(h.Manager.CheckConfigReload());
+        var reads = h.Manager.FileReads;
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.False(h.Manager.CheckConfigReload());
+        Assert.Equal(reads, h.Manager.FileReads);
     }
 
     [Fact]

@@ -13,8 +13,14 @@ internal sealed class ManagerHarness : IDisposable
     /// Keep the production wait for in-place writes to settle (InPlaceWriteTests). Off by default: these tests write
     /// the file in place and check at once, to test what a reload reads, not when.
     /// </param>
-    public ManagerHarness(string? policyText, bool settle = false)
+    /// <param name="fileClock">
+    /// Start the fake clock ten minutes before the real one, so that <see cref="ClockAtFileChange"/> can move it to
+    /// a file's change time (tests of the settle and racy windows). Otherwise it starts in 2030, long after every
+    /// file change: nothing is ever held or racy.
+    /// </param>
+    public ManagerHarness(string? policyText, bool settle = false, bool fileClock = false)
     {
+        Time = new FakeTimeProvider(fileClock ? DateTimeOffset.UtcNow.AddMinutes(-10) : new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         PolicyPath = _dir.File(".env");
         if (policyText is not null)
         {
@@ -27,7 +33,7 @@ internal sealed class ManagerHarness : IDisposable
         }
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public CapturingLogger Logger { get; } = new();
 
@@ -38,6 +44,19 @@ internal sealed class ManagerHarness : IDisposable
     public TempDirectory Directory => _dir;
 
     public void Write(string text) => _dir.Write(".env", text);
+
+    /// <summary>The policy file's last change (its ctime, the kernel's clock), rounded up to the clock's 100 ns.</summary>
+    public DateTimeOffset FileChangedAt => DateTimeOffset.UnixEpoch.AddTicks((FileStamp.Read(PolicyPath).ChangedNs + 99) / 100);
+
+    /// <summary>Moves the fake clock to the policy file's last change: as if no time had passed since the write.</summary>
+    public void ClockAtFileChange()
+    {
+        var at = FileChangedAt;
+        if (at > Time.GetUtcNow())
+        {
+            Time.SetUtcNow(at);
+        }
+    }
 
     /// <summary>Writes the file and reloads as the control channel would; returns the result.</summary>
     public ReloadResult Apply(string text)

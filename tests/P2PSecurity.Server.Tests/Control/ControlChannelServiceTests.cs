@@ -118,7 +118,7 @@ public sealed class ControlChannelServiceTests
     }
 
     [Theory]
-    [InlineData("{\"version\":1,\"type\":\"self-destruct\"}\n", "unknown_request", "unknown request type 'self-destruct'; known: status, reload, check-live, pending, lockdown, ban, unban, bans")]
+    [InlineData("{\"version\":1,\"type\":\"self-destruct\"}\n", "unknown_request", "unknown request type 'self-destruct'; known: status, reload, check-live, pending, lockdown, ban, unban, bans, dashboard-url, dashboard-password")]
     [InlineData("{\"version\":99,\"type\":\"status\"}\n", "unsupported_version", "this server speaks control protocol version 1, the request has version 99")]
     [InlineData("{\"version\":1,\"type\":\"check-live\",\"path\":\"relative/.env\"}\n", "invalid_argument", "path 'relative/.env' is not absolute; the server's working folder is not the client's")]
     [InlineData("{\"version\":1,\"type\":\"check-live\"}\n", "invalid_argument", "check-live needs exactly one of 'path' (absolute) or 'text'")]

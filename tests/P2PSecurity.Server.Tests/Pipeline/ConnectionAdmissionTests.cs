@@ -1,25 +1,13 @@
-using System.Net;
 using DotNetty.Transport.Channels.Embedded;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Pipeline;
 
 namespace P2PSecurity.Server.Tests.Pipeline;
 
-/// <summary>The one admission and the one release path shared by accepted and dialled connections.</summary>
+/// <summary>The one release path shared by accepted and dialled connections.</summary>
 public sealed class ConnectionAdmissionTests : IDisposable
 {
     private readonly PipelineFixture _fixture = new();
-
-    [Fact]
-    public void Admit_Dialled_RefreshesThenAsksTheAcceptStageAsOutbound()
-    {
-        _fixture.Gate.OnAccept = (_, outbound) => new AcceptResult(SecurityDecision.Deny(outbound ? DenyReason.Lockdown : DenyReason.IpBlocked), null);
-
-        var result = ConnectionAdmission.Admit(_fixture.Gate, IPAddress.Loopback, outbound: true);
-
-        Assert.Equal(DenyReason.Lockdown, result.Decision.Reason);
-        Assert.Equal(["refresh", "dial"], _fixture.Gate.Calls);
-    }
 
     [Fact]
     public async Task ReleaseOnClose_ChannelCloses_ReleasesTheSlotOnce()

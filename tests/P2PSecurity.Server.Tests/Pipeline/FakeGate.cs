@@ -40,7 +40,14 @@ internal sealed class FakeGate : ISecurityGate
 
     public bool NetworkKeyProofRequired { get; set; }
 
-    public void Refresh() => Calls.Add("refresh");
+    /// <summary>When set, <see cref="AcceptAsync"/> waits for this instead of answering at once (a reload in progress).</summary>
+    public Task<AcceptResult>? Pending { get; set; }
+
+    public ValueTask<AcceptResult> AcceptAsync(IPAddress remote, bool outbound)
+    {
+        Calls.Add(outbound ? "dial_async" : "accept_async");
+        return Pending is { } pending ? new ValueTask<AcceptResult>(pending) : new ValueTask<AcceptResult>(OnAccept(remote, outbound));
+    }
 
     public AcceptResult Accept(IPAddress remote, bool outbound)
     {
