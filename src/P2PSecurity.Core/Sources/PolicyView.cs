@@ -40,6 +40,13 @@ public sealed class PolicyView
     public LockdownState LockdownAt(DateTimeOffset now) =>
         Lockdown.Until is { } until && now >= until ? LockdownState.Off : Lockdown;
 
+    /// <summary>
+    /// The operator's lockdown now. The clock is read only for a lockdown with an end: on this VM a wall-clock read
+    /// costs more than the whole refusal at accept, and a decision makes one or two of these.
+    /// </summary>
+    public LockdownState LockdownNow(TimeProvider time) =>
+        Lockdown.Until is { } until && time.GetUtcNow() >= until ? LockdownState.Off : Lockdown;
+
     /// <summary>A view of one in-memory policy, no bans and no lockdown (tests, tools, a first view).</summary>
     public static PolicyView Of(SecurityPolicy policy) => new(1, policy, BanSnapshot.Empty, LockdownState.Off);
 

@@ -6,6 +6,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>A dialled connection that fails gives its slot back through the same close path as an accepted one.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class BootstrapReleaseTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

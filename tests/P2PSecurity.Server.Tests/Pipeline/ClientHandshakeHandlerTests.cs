@@ -13,6 +13,7 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 /// The dialling side of the node handshake against a fake gate: the server's key is judged (secured stage) before
 /// this node answers, its Welcome's proof goes to the node stage, and a refusal is sent to the server with its reason.
 /// </summary>
+[Trait("Tier", "Pipeline")]
 public sealed class ClientHandshakeHandlerTests : IDisposable
 {
     private readonly PipelineFixture _fixture = new();

@@ -5,6 +5,7 @@ using P2PSecurity.Server.Pipeline;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>The one release path shared by accepted and dialled connections.</summary>
+[Trait("Tier", "Pipeline")]
 public sealed class ConnectionAdmissionTests : IDisposable
 {
     private readonly PipelineFixture _fixture = new();

@@ -8,6 +8,7 @@ using P2PSecurity.Server.Pipeline;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>The eviction stage: the live re-check when it joins the pipeline, and an eviction told as a Refusal once TLS is up.</summary>
+[Trait("Tier", "Pipeline")]
 public sealed class EvictionHandlerTests : IDisposable
 {
     private readonly PipelineFixture _fixture = new();

@@ -6,6 +6,7 @@ using P2PSecurity.Server.Pipeline;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>The message codec: bodies to messages and back; a body that does not decode becomes a protocol fault.</summary>
+[Trait("Tier", "Pipeline")]
 public sealed class MessageCodecHandlerTests
 {
     [Fact]

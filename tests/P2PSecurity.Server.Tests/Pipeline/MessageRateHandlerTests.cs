@@ -9,6 +9,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>The message rate stage on an embedded channel, with time driven by hand.</summary>
+[Trait("Tier", "Pipeline")]
 public sealed class MessageRateHandlerTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

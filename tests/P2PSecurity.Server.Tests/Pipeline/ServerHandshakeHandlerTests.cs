@@ -13,6 +13,7 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 /// The server side of the node handshake against a fake gate: the secured stage's refusal is sent before any hello,
 /// the node stage's refusal answers the ClientHello, and a welcome carries the verdict's terms and switches to the session.
 /// </summary>
+[Trait("Tier", "Pipeline")]
 public sealed class ServerHandshakeHandlerTests : IDisposable
 {
     private readonly PipelineFixture _fixture = new();

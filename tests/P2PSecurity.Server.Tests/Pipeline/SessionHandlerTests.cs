@@ -7,6 +7,7 @@ using P2PSecurity.Server.Transport;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>The session stage against a fake gate: ping, goodbye, broadcast refusals, and protocol violations.</summary>
+[Trait("Tier", "Pipeline")]
 public sealed class SessionHandlerTests : IDisposable
 {
     private readonly PipelineFixture _fixture = new();
