@@ -12,6 +12,8 @@ internal static class LoadGenArguments
         usage: p2psecurity-loadgen FIGURE... [options]
           FIGURE             refused | refused-reload | handshakes | messages | memory | all
                              (refused-reload: refusals while a 100,000-entry file is replaced every 500 ms; not in all)
+                             refused-metrics | refused-events (issue 12: metrics on vs off; 20 events followers vs none; not in all)
+                             p2psecurity-loadgen nodes-page [--requests N] [--markdown FILE]: the dashboard's nodes page with 100,000 keys
           --rounds N         subject rounds for the rate figures, each between two baseline rounds (default 31)
           --memory-rounds N  subject rounds for the memory figure (default 2)
           --seconds S        measured seconds per round (default 1)
@@ -52,7 +54,7 @@ internal static class LoadGenArguments
                     case "all":
                         figures.AddRange(Figures);
                         break;
-                    case "refused-reload":
+                    case "refused-reload" or "refused-metrics" or "refused-events":
                         figures.Add(arg);
                         break;
                     case var f when Figures.Contains(f):

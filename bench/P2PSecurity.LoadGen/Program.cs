@@ -10,6 +10,13 @@ if (args is ["serve", ..])
 {
     return await RunServeAsync(args[1..]);
 }
+if (args is ["nodes-page", ..])
+{
+    // Not a side-by-side figure: response times of one server's dashboard (issue 12).
+    var requests = args is [_, "--requests", var n, ..] ? int.Parse(n, CultureInfo.InvariantCulture) : 200;
+    var file = Array.IndexOf(args, "--markdown") is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+    return await NodesPageFigure.RunAsync(requests, file, CancellationToken.None);
+}
 if (args is [] or ["-h" or "--help" or "help"])
 {
     Console.WriteLine(LoadGenArguments.Usage);
@@ -33,6 +40,8 @@ foreach (var figure in figures)
     {
         "refused" => await RefusedFigure.RunAsync(settings, cancel.Token),
         "refused-reload" => await RefusedDuringReloadFigure.RunAsync(settings, cancel.Token),
+        "refused-metrics" => await RefusedWithMetricsFigure.RunAsync(settings, cancel.Token),
+        "refused-events" => await RefusedWithFollowersFigure.RunAsync(settings, cancel.Token),
         "handshakes" => await HandshakeFigure.RunAsync(settings, cancel.Token),
         "messages" => await MessageFigure.RunAsync(settings, cancel.Token),
         _ => await MemoryFigure.RunAsync(settings, cancel.Token),

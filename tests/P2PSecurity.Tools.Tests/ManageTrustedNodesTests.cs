@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Tools.Output;
@@ -210,6 +211,26 @@ public sealed class ManageTrustedNodesTests(ITestOutputHelper log)
         Assert.True(pending.ExitCode == 0, pending.ToString());
         Assert.Contains($"  {stranger}  from 127.0.0.7, 1 attempt, last ", pending.Out, StringComparison.Ordinal);
         Assert.Contains("node_not_allowed (still refused: node_not_allowed)", pending.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pending_OneAddressMintsMoreKeysThanTheListHolds_ANodeWaitingFromAnotherAddressStaysListed()
+    {
+        var waiting = LiveServer.NewKey();
+        await using var server = await LiveServer.StartAsync($"ALLOWED_NODE_KEYS={LiveServer.NewKey()}\nCONNECTION_RATE_LIMIT=100000/min\n");
+        Assert.Equal(DenyReason.NodeNotAllowed, server.TryConnect("127.0.0.7", waiting).Reason);
+        // More fresh keys from one address than the whole list holds (256): without a bound per address they would
+        // push the waiting node out.
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal(DenyReason.NodeNotAllowed, server.TryConnect("127.0.0.8", LiveServer.NewKey()).Reason);
+        }
+
+        var pending = await RunAsync(server.Folder, "pending");
+
+        Assert.True(pending.ExitCode == 0, pending.ToString());
+        Assert.Contains($"  {waiting}  from 127.0.0.7, 1 attempt, last ", pending.Out, StringComparison.Ordinal);
+        Assert.Equal(RecentNodeRefusals.DefaultPerPrefix, pending.Out.Split('\n').Count(l => l.Contains("  from 127.0.0.8, ", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -56,7 +56,8 @@ internal sealed class NodeBenchServer : IBenchServer
             Port = 0,
             ConsoleLog = false,
             RouteDotNettyLogs = ownsProcess,
-            DashboardAddress = "off",
+            // Off unless the figure's policy asks for it (the dashboard figures), so that no two arms share its default port.
+            DashboardAddress = ("\n" + File.ReadAllText(envFile)).Contains("\nDASHBOARD_ADDRESS=", StringComparison.Ordinal) ? null : "off",
         });
         var host = builder.Build();
         try

@@ -42,6 +42,47 @@ public static class ServerSockets
     }
 
     /// <summary>
+    /// Connections on <paramref name="port"/> that the server has accepted and not closed yet, split into IPv4 peers
+    /// (IPv4-mapped on the dual-stack listener) and peers at ::1. Accepted means a socket is attached (its inode is not
+    /// 0): a connection still in the listen backlog, or one the server closed, has none. So this is what the server
+    /// holds, not what the clients believe (a loaded client notices a close late).
+    /// </summary>
+    public static (int Ipv4, int Ipv6Loopback) Accepted(int port)
+    {
+        const string Mapped = "0000000000000000FFFF0000"; // ::ffff:a.b.c.d, as the kernel prints it
+        const string Loopback6 = "00000000000000000000000001000000"; // ::1
+        var (ipv4, ipv6) = (0, 0);
+        if (!File.Exists("/proc/net/tcp6"))
+        {
+            return (0, 0);
+        }
+        foreach (var line in File.ReadLines("/proc/net/tcp6").Skip(1))
+        {
+            // "  12: local:port remote:port st tx:rx tr:when retrnsmt uid timeout inode ..."
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 10 || fields[3] is not ("01" or "08") || fields[9] == "0")
+            {
+                continue;
+            }
+            var local = fields[1];
+            if (int.Parse(local.AsSpan(local.LastIndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture) != port)
+            {
+                continue;
+            }
+            var remote = fields[2].AsSpan(0, fields[2].LastIndexOf(':'));
+            if (remote.StartsWith(Mapped, StringComparison.Ordinal))
+            {
+                ipv4++;
+            }
+            else if (remote.SequenceEqual(Loopback6))
+            {
+                ipv6++;
+            }
+        }
+        return (ipv4, ipv6);
+    }
+
+    /// <summary>
     /// Sockets the process holds (descriptors that are sockets). After a peer's reset the kernel drops the connection
     /// from its tables at once, but the server holds the socket until it has read the reset and closed it: so both
     /// this and <see cref="OpenConnections"/> must come back down before the server has let go of everything.

@@ -27,5 +27,5 @@ internal readonly record struct HeldTally(long Connects, long ClosedEarly, long 
 
     public override string ToString() =>
         $"{Connects:N0} opened: closed by the server before HANDSHAKE_TIMEOUT (refused or evicted) {ClosedEarly:N0}, " +
-        $"at the timeout {ClosedAtTimeout:N0}, left open {LeftOpen:N0}, still held at the end {HeldAtEnd:N0}; connect failures {ConnectFailures:N0}";
+        $"at the timeout {ClosedAtTimeout:N0}, left open {LeftOpen:N0}, still under way at the end {HeldAtEnd:N0}; connect failures {ConnectFailures:N0}";
 }

@@ -33,11 +33,8 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, NodeI
         };
     }
 
-    /// <summary>
-    /// Connects (under <paramref name="opening"/>, so that thousands do not all dial at once) and waits for the server's
-    /// close; <paramref name="connected"/> is called once the TCP connect succeeded.
-    /// </summary>
-    public async Task<SlowOutcome> RunAsync(SlowKind kind, IPAddress local, SemaphoreSlim opening, CancellationToken ct, Action? connected = null)
+    /// <summary>Connects (under <paramref name="opening"/>, so that thousands do not all dial at once) and waits for the server's close.</summary>
+    public async Task<SlowOutcome> RunAsync(SlowKind kind, IPAddress local, SemaphoreSlim opening, CancellationToken ct)
     {
         await opening.WaitAsync(ct);
         Socket socket;
@@ -56,7 +53,6 @@ internal sealed class SlowClient(IPEndPoint server, NodeIdentity stranger, NodeI
         {
             opening.Release();
         }
-        connected?.Invoke();
         using (socket)
         {
             try

@@ -48,10 +48,10 @@ internal static class DashboardApi
         api.MapDelete("/addresses/blocked/{**target}", (HttpContext c, DashboardOperations ops, string target, bool? preview) =>
             Write(c, ops.Edit("unblock_address", PolicyList.BlockedIpAddresses, Uri.UnescapeDataString(target), null, add: false, preview == true)));
         api.MapGet("/policy", (PolicyFileOperations files) => Results.Json(files.View(), Json));
-        api.MapPost("/policy/check", (PolicyFileOperations files, PolicyBody body) => Control(files.Check(body.Text ?? "")));
+        api.MapPost("/policy/check", (DashboardOperations ops, PolicyFileOperations files, PolicyBody body) => ControlWrite(ops, files.Check(body.Text ?? "")));
         // preview=true is the check; without it the text is written under the lock, atomically, and reloaded.
-        api.MapPost("/policy/apply", (HttpContext c, PolicyFileOperations files, PolicyBody body, bool? preview) => preview == true
-            ? Control(files.Check(body.Text ?? ""))
+        api.MapPost("/policy/apply", (HttpContext c, DashboardOperations ops, PolicyFileOperations files, PolicyBody body, bool? preview) => preview == true
+            ? ControlWrite(ops, files.Check(body.Text ?? ""))
             : Write(c, files.Apply(body.Text ?? "", body.BaseSha256, body.OpenNetwork)));
         api.MapGet("/network-key", (DashboardOperations ops, PolicyFileOperations files) =>
             Results.Json(new { ok = true, revision = ops.Manager.Policy.Revision, network_key = files.NetworkKey() }, Json));

@@ -18,7 +18,7 @@ internal static class DashboardAssets
         body.login main{max-width:28em;margin:4em auto;background:#fff;padding:2em;border:1px solid #d8dde6}
         input{padding:.3em;margin-right:.3em}button{padding:.3em .8em}
         table.file td{border:none;padding:0 .6em}table.file td.ln{color:#8a94a6;text-align:right;user-select:none}
-        tr.error td{background:#fbe9e9}tr.warning td{background:#fff6e0}textarea{font-family:ui-monospace,monospace;width:100%}
+        figure{margin:.5em 0}figcaption{font-size:.9em;color:#4a5468}tr.error td{background:#fbe9e9}tr.warning td{background:#fff6e0}textarea{font-family:ui-monospace,monospace;width:100%}
         """;
 
     // The new key stays in the browser's field: the preview sends it to the JSON API (same origin, antiforgery
@@ -54,10 +54,17 @@ internal static class DashboardAssets
           var body = document.querySelector('#events tbody');
           var state = document.getElementById('stream-state');
           var filter = document.getElementById('filter');
+          // One box per column the issue names (event, reason, address, key), and one over the whole row.
+          var columns = { 'filter-event': 2, 'filter-address': 3, 'filter-key': 4, 'filter-reason': 5 };
           var max = 500;
+          function has(text, f) { return f === '' || text.toLowerCase().indexOf(f) >= 0; }
           function visible(tr) {
-            var f = filter.value.trim().toLowerCase();
-            tr.hidden = f !== '' && tr.textContent.toLowerCase().indexOf(f) < 0;
+            var show = has(tr.textContent, filter.value.trim().toLowerCase());
+            Object.keys(columns).forEach(function (id) {
+              var cell = tr.cells[columns[id]];
+              show = show && has(cell ? cell.textContent : '', document.getElementById(id).value.trim().toLowerCase());
+            });
+            tr.hidden = !show;
           }
           function row(cells, cls) {
             var tr = document.createElement('tr');
@@ -67,14 +74,19 @@ internal static class DashboardAssets
             while (body.rows.length > max) { body.deleteRow(body.rows.length - 1); }
             visible(tr);
           }
-          filter.addEventListener('input', function () { Array.prototype.forEach.call(body.rows, visible); });
+          function refilter() { Array.prototype.forEach.call(body.rows, visible); }
+          filter.addEventListener('input', refilter);
+          Object.keys(columns).forEach(function (id) { document.getElementById(id).addEventListener('input', refilter); });
           var source = new EventSource('/api/v1/events');
           source.addEventListener('ready', function () { state.textContent = 'live'; });
           source.addEventListener('security', function (m) {
             var e = JSON.parse(m.data);
             row([e.id, new Date(e.at).toLocaleTimeString(), e.event, e.remote, e.node, e.reason, e.message]);
           });
-          source.addEventListener('gap', function (m) { row(['', '', 'gap', '', '', '', JSON.parse(m.data).missed + ' events were missed while disconnected'], 'gap'); });
+          source.addEventListener('gap', function (m) {
+            var missed = JSON.parse(m.data).missed;
+            row(['', '', 'gap', '', '', '', missed < 0 ? 'the server restarted: events from before the restart are gone' : missed + ' events were missed while disconnected'], 'gap');
+          });
           source.addEventListener('dropped', function (m) { row(['', '', 'dropped', '', '', '', JSON.parse(m.data).dropped + ' events dropped: this browser was too slow'], 'gap'); });
           source.onerror = function () { state.textContent = 'reconnecting…'; };
         })();

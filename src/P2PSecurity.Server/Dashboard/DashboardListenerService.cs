@@ -32,6 +32,7 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
     private WebApplication? _app;
     private ControlRequestHandler? _control;
     private X509Certificate2? _certificate;
+    private DashboardHistory? _history;
 
     /// <summary>Where the dashboard is served, once started.</summary>
     public Uri? Url { get; private set; }
@@ -84,6 +85,8 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
         });
         builder.Services.AddSingleton(ops);
         builder.Services.AddSingleton(new PolicyFileOperations(manager, _control));
+        _history = DashboardHistory.For(manager, outer.GetRequiredService<TimeProvider>());
+        builder.Services.AddSingleton(_history);
         builder.Services.AddSingleton(token);
         var access = outer.GetRequiredService<DashboardAccess>();
         builder.Services.AddSingleton(access);
@@ -223,6 +226,7 @@ internal sealed class DashboardListenerService(WebListenAddress address, IServic
             await _app.DisposeAsync().ConfigureAwait(false);
         }
         _control?.Dispose();
+        _history?.Dispose();
         _certificate?.Dispose();
     }
 }

@@ -14,11 +14,26 @@ namespace P2PSecurity.Server.Dashboard;
 /// (validated, locked, atomic), then the reload and every read through <see cref="ControlRequestHandler"/>, the
 /// control channel's own handler. A new control request (lockdown, bans) is reachable from here by a route.
 /// </summary>
-internal sealed class DashboardOperations(SecurityManager manager, ControlRequestHandler control, NodeServerStatus server)
+internal sealed class DashboardOperations
 {
     private static readonly ConditionalWeakTable<SecurityPolicy, Sorted> SortedByPolicy = [];
     private readonly Lock _ignoredGate = new();
     private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
+    private readonly SecurityManager manager;
+    private readonly ControlRequestHandler control;
+    private readonly NodeServerStatus server;
+
+    public DashboardOperations(SecurityManager manager, ControlRequestHandler control, NodeServerStatus server)
+    {
+        this.manager = manager;
+        this.control = control;
+        this.server = server;
+        // Sorting 100,000 keys takes a few hundred ms on a busy machine: done on a worker as soon as a new policy is
+        // in force, so the first nodes page after a change finds the lists ready instead of paying for them.
+        manager.PolicyChanged += (_, _) => Task.Run(() => SortedOf(manager.Policy));
+    }
+
+    private Sorted SortedOf(SecurityPolicy policy) => SortedByPolicy.GetValue(policy, p => new Sorted(p, manager.PolicyPath));
 
     public SecurityManager Manager => manager;
 
@@ -117,14 +132,17 @@ internal sealed class DashboardOperations(SecurityManager manager, ControlReques
     public NodePage Nodes(PolicyList list, string? query, int page, int size)
     {
         var policy = manager.Policy;
-        var sorted = SortedByPolicy.GetValue(policy, p => new Sorted(p, manager.PolicyPath));
+        var sorted = SortedOf(policy);
         var keys = list == PolicyList.AllowedNodeKeys ? sorted.Allowed : sorted.Blocked;
         IEnumerable<string> matching = keys;
         if (!string.IsNullOrWhiteSpace(query))
         {
+            // Keys are lower-case hex, so an ordinal search for the lower-cased query finds them (several times
+            // faster than a case-blind one over 100,000 keys); labels are few, so they are searched once, not per key.
             var q = query.Trim();
-            matching = keys.Where(k => k.Contains(q, StringComparison.OrdinalIgnoreCase) ||
-                (sorted.Labels.TryGetValue(k, out var l) && l.Contains(q, StringComparison.OrdinalIgnoreCase)));
+            var lower = q.ToLowerInvariant();
+            var labelled = sorted.Labels.Where(l => l.Value.Contains(q, StringComparison.OrdinalIgnoreCase)).Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
+            matching = keys.Where(k => k.Contains(lower, StringComparison.Ordinal) || (labelled.Count > 0 && labelled.Contains(k)));
         }
         var filtered = matching as string[] ?? [.. matching];
         size = Math.Clamp(size, 1, 1000);

@@ -18,7 +18,7 @@ internal static class DashboardPages
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext c, DashboardOperations ops, IAntiforgery af, TimeProvider time, string? msg) => Overview(c, ops, af, time, msg));
+        app.MapGet("/", (HttpContext c, DashboardOperations ops, IAntiforgery af, TimeProvider time, DashboardHistory history, string? msg) => Overview(c, ops, af, time, history, msg));
         app.MapGet("/nodes", (HttpContext c, DashboardOperations ops, IAntiforgery af, string? list, string? q, int? page, string? msg) => Nodes(c, ops, af, list, q, page ?? 1, msg));
         app.MapGet("/pending", (HttpContext c, DashboardOperations ops, IAntiforgery af, TimeProvider time, string? msg) => Pending(c, ops, af, time, msg));
         app.MapGet("/addresses", (HttpContext c, DashboardOperations ops, IAntiforgery af, string? msg) => Addresses(c, ops, af, msg));
@@ -77,7 +77,7 @@ internal static class DashboardPages
 
     private static IResult Send(string html) => Results.Content(html, "text/html; charset=utf-8");
 
-    private static IResult Overview(HttpContext c, DashboardOperations ops, IAntiforgery af, TimeProvider time, string? msg)
+    private static IResult Overview(HttpContext c, DashboardOperations ops, IAntiforgery af, TimeProvider time, DashboardHistory history, string? msg)
     {
         var s = ops.Status();
         var lockdown = DashboardApi.LockdownState(ops);
@@ -96,7 +96,7 @@ internal static class DashboardPages
         {
             b.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(reason)}</td><td>{E(count)}</td></tr>");
         }
-        b.Append("</table>");
+        b.Append("</table>").Append(HistoryCharts.Render(history.Samples()));
         return Send(Page("Overview", "/", Token(c, af), msg, b.ToString()));
     }
 
@@ -189,6 +189,8 @@ internal static class DashboardPages
     }
 
     private const string EventsBody =
-        "<p><input id=\"filter\" type=\"search\" placeholder=\"filter: event, reason, address or key\"> <span id=\"stream-state\">connecting…</span></p>" +
+        "<p><input id=\"filter\" type=\"search\" placeholder=\"anywhere in the row\"> <input id=\"filter-event\" type=\"search\" placeholder=\"event\" size=\"18\">" +
+        "<input id=\"filter-reason\" type=\"search\" placeholder=\"reason\" size=\"18\"><input id=\"filter-address\" type=\"search\" placeholder=\"address\" size=\"16\">" +
+        "<input id=\"filter-key\" type=\"search\" placeholder=\"node key\" size=\"20\"> <span id=\"stream-state\">connecting…</span></p>" +
         "<table id=\"events\"><thead><tr><th>id</th><th>time</th><th>event</th><th>remote</th><th>node</th><th>reason</th><th>message</th></tr></thead><tbody></tbody></table>";
 }

@@ -55,22 +55,36 @@ public sealed class SecurityEventFeed : ILogEventSink
         }
     }
 
-    /// <summary>The events after <paramref name="afterId"/> still held, and how many between were already forgotten.</summary>
+    /// <summary>
+    /// The events after <paramref name="afterId"/> still held, and how many between were already forgotten; -1 when
+    /// <paramref name="afterId"/> is newer than any event (ids restart at 1 with the server: a browser reconnecting
+    /// after a restart has an id of the old process), and then every event held.
+    /// </summary>
     internal (IReadOnlyList<SecurityEvent> Events, long Missed) Since(long afterId)
     {
         lock (_gate)
         {
             var newest = _nextId - 1;
-            var oldest = Math.Max(1, newest - Capacity + 1);
-            var from = Math.Max(afterId + 1, oldest);
-            var missed = afterId > 0 && afterId + 1 < oldest ? oldest - afterId - 1 : 0;
-            var list = new List<SecurityEvent>();
-            for (var id = from; id <= newest; id++)
+            if (afterId > newest)
             {
-                list.Add(_ring[id % Capacity]!);
+                var (all, _) = SinceLocked(0, newest);
+                return (all, -1);
             }
-            return (list, missed);
+            return SinceLocked(afterId, newest);
         }
+    }
+
+    private (IReadOnlyList<SecurityEvent> Events, long Missed) SinceLocked(long afterId, long newest)
+    {
+        var oldest = Math.Max(1, newest - Capacity + 1);
+        var from = Math.Max(afterId + 1, oldest);
+        var missed = afterId > 0 && afterId + 1 < oldest ? oldest - afterId - 1 : 0;
+        var list = new List<SecurityEvent>();
+        for (var id = from; id <= newest; id++)
+        {
+            list.Add(_ring[id % Capacity]!);
+        }
+        return (list, missed);
     }
 
     /// <summary>Starts following: events from now on go to the returned follower's queue until it is disposed.</summary>

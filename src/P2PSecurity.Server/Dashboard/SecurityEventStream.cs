@@ -20,9 +20,13 @@ internal static class SecurityEventStream
         using var follower = feed.Follow(); // follow first, then replay: nothing falls between the two
         var (backlog, missed) = feed.Since(lastId);
         await WriteAsync(context, "ready", null, "{}", ct);
-        if (missed > 0)
+        if (missed != 0)
         {
             await WriteAsync(context, "gap", null, $"{{\"missed\":{missed}}}", ct);
+        }
+        if (missed < 0)
+        {
+            lastId = 0; // the server restarted: its ids start again, and everything it holds is new to this client
         }
         foreach (var e in backlog)
         {

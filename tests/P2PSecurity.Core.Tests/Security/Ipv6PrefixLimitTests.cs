@@ -24,6 +24,35 @@ public sealed class Ipv6PrefixLimitTests
         Assert.Equal(2, h.Manager.TrackedAddresses); // one state per /64, not one per address
     }
 
+    /// <summary>
+    /// The figure of docs/RELIABILITY.md ("one /64, many addresses"): 100,000 random addresses of one /64 open
+    /// connections and keep them. Counted per /64, MAX_CONNECTIONS_PER_IP admits 3 and the table holds one entry;
+    /// counted per address (IPV6_LIMIT_PREFIX=128, as before issue 10) only the global MAX_CONNECTIONS stops them.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 3, 1)]
+    [InlineData(128, 10_000, 10_000)]
+    public void Evaluate_100000AddressesOfOneSlash64_AdmittedOnlyUpToThePrefixLimit(int prefix, int admitted, int tableEntries)
+    {
+        using var h = new ManagerHarness($"IPV6_LIMIT_PREFIX={prefix}\nMAX_CONNECTIONS_PER_IP=3\nCONNECTION_RATE_LIMIT=1000000/min\nMAX_CONNECTIONS=10000\n");
+        var random = new Random(64);
+        var bytes = new byte[16];
+        IPAddress.Parse("2001:db8:1:2::").GetAddressBytes().CopyTo(bytes, 0);
+        var reasons = new Dictionary<DenyReason, int>();
+
+        for (var i = 0; i < 100_000; i++)
+        {
+            random.NextBytes(bytes.AsSpan(8));
+            var reason = h.Manager.EvaluateAccept(new IPAddress(bytes)).Decision.Reason;
+            reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+        }
+
+        Assert.Equal(admitted, reasons.GetValueOrDefault(DenyReason.None));
+        var refusedFor = prefix == 64 ? DenyReason.TooManyConnectionsFromIp : DenyReason.TooManyConnections;
+        Assert.Equal(100_000 - admitted, reasons.GetValueOrDefault(refusedFor));
+        Assert.Equal(tableEntries, h.Manager.TrackedAddresses);
+    }
+
     [Fact]
     public void Evaluate_ManyAddressesOfOneSlash64_ShareTheConnectionRate()
     {

@@ -21,13 +21,13 @@ public sealed class DashboardAccessTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/login", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/assets/dashboard.css", UriKind.Relative), Ct)).StatusCode);
-        foreach (var page in new[] { "/", "/nodes", "/pending", "/addresses", "/events", "/lockdown" })
+        foreach (var page in new[] { "/", "/nodes", "/pending", "/addresses", "/bans", "/events", "/policy", "/network-key", "/lockdown" })
         {
             var response = await http.GetAsync(new Uri(page, UriKind.Relative), Ct);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.Equal("/login", response.Headers.Location?.OriginalString);
         }
-        foreach (var api in new[] { "/api/v1/status", "/api/v1/nodes", "/api/v1/pending", "/api/v1/addresses", "/api/v1/events", "/api/v1/lockdown" })
+        foreach (var api in new[] { "/api/v1/status", "/api/v1/nodes", "/api/v1/pending", "/api/v1/addresses", "/api/v1/events", "/api/v1/lockdown", "/api/v1/policy", "/api/v1/network-key", "/api/v1/bans" })
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri(api, UriKind.Relative), Ct)).StatusCode);
         }

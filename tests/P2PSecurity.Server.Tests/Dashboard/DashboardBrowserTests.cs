@@ -150,6 +150,19 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture) : IClassFixtur
 
         Assert.True(elapsed <= Second, $"shown after {elapsed.TotalMilliseconds:0} ms");
         await ScreenshotAsync(page, "dashboard-events.png");
+
+        // The filters by column: the row stays for its own address and reason, and hides for another.
+        var row = page.Locator("#events tbody tr:has-text('127.0.0.24'):has-text('node_not_allowed')").First;
+        await page.FillAsync("#filter-address", "127.0.0.24");
+        await page.FillAsync("#filter-reason", "node_not_allowed");
+        Assert.True(await row.IsVisibleAsync());
+        await page.FillAsync("#filter-reason", "ip_blocked");
+        Assert.False(await row.IsVisibleAsync());
+        await page.FillAsync("#filter-reason", "");
+        await page.FillAsync("#filter-key", node.NodeKey.ToString()[..12]);
+        Assert.True(await row.IsVisibleAsync());
+        await page.FillAsync("#filter-event", "dashboard_login");
+        Assert.False(await row.IsVisibleAsync());
         await page.Context.CloseAsync();
     }
 
