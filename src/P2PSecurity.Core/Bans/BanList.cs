@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PSecurity.Core.Logging;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Bans;
 
@@ -16,7 +17,7 @@ namespace P2PSecurity.Core.Bans;
 /// closes the live sessions the new bans cover, and only then answers. So an acknowledged ban survives a crash and
 /// is in force, and a burst of bans (a flood of offenders) shares one write and one snapshot build.
 /// </remarks>
-public sealed partial class BanList : IDisposable
+public sealed partial class BanList : IPolicySource<BanSnapshot>, IDisposable
 {
     /// <summary>Automatic bans waiting for the writer; beyond this a ban is not asked for (the offender's next strike asks again).</summary>
     public const int MaxQueuedAutomaticBans = 10_000;
@@ -73,6 +74,15 @@ public sealed partial class BanList : IDisposable
 
     /// <summary>The bans in force. Read it once per decision.</summary>
     public BanSnapshot Current => Volatile.Read(ref _current);
+
+    string IPolicySource<BanSnapshot>.Name => "bans";
+
+    BanSnapshot IPolicySource<BanSnapshot>.Snapshot => Current;
+
+    long IPolicySource<BanSnapshot>.Revision => Current.Version;
+
+    /// <summary>Raised by the writer after it publishes a snapshot, before it closes the sessions the new bans cover.</summary>
+    public event Action? Published;
 
     /// <summary>Strike counts and ban history per offender.</summary>
     public StrikeTracker Strikes { get; }
@@ -162,6 +172,7 @@ public sealed partial class BanList : IDisposable
     {
         var snapshot = BanSnapshot.Build(++_version, _table.Values);
         Interlocked.Exchange(ref _current, snapshot);
+        Published?.Invoke();
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PSecurity.Core.Logging;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Lockdown;
 
@@ -14,7 +15,7 @@ namespace P2PSecurity.Core.Lockdown;
 /// snapshot in memory and the stored state change in the same order. A stored state that cannot be read fails
 /// closed: the server starts locked down and says why.
 /// </remarks>
-public sealed class LockdownSwitch : IDisposable
+public sealed class LockdownSwitch : IPolicySource<LockdownState>, IDisposable
 {
     private readonly ILockdownStore _store;
     private readonly TimeProvider _time;
@@ -23,6 +24,7 @@ public sealed class LockdownSwitch : IDisposable
     private LockdownState _state;
     private ITimer? _expiry;
     private DateTimeOffset? _policyFileSince;
+    private long _revision = 1;
 
     private LockdownSwitch(ILockdownStore store, LockdownState state, TimeProvider time, ILogger logger)
     {
@@ -68,6 +70,23 @@ public sealed class LockdownSwitch : IDisposable
         }
         return lockdown;
     }
+
+    string IPolicySource<LockdownState>.Name => "lockdown";
+
+    /// <summary>The state as last published, expiry not applied (a view applies it at each decision: <see cref="PolicyView.LockdownAt"/>).</summary>
+    LockdownState IPolicySource<LockdownState>.Snapshot => Volatile.Read(ref _state);
+
+    long IPolicySource<LockdownState>.Revision => Interlocked.Read(ref _revision);
+
+    /// <summary>Raised under the switch's lock right after the swap, before the change is written to disk or acted on.</summary>
+    public event Action? Published;
+
+    /// <summary>
+    /// A switch kept in memory only (a gate built from an in-memory policy, for tests and embedders): it starts off,
+    /// and its changes are kept nowhere else.
+    /// </summary>
+    public static LockdownSwitch InMemory(TimeProvider? time = null, ILogger? logger = null) =>
+        Open(new MemoryLockdownStore(), time, logger);
 
     /// <summary>Where the state is kept (the state database, or a file beside the policy file).</summary>
     public string StatePath => _store.Location;
@@ -171,6 +190,8 @@ public sealed class LockdownSwitch : IDisposable
     private LockdownChange SwapLocked(LockdownState before, LockdownState after, DateTimeOffset now)
     {
         Interlocked.Exchange(ref _state, after);
+        Interlocked.Increment(ref _revision);
+        Published?.Invoke();
         ArmExpiry(after);
         string? persistError = null;
         if (!_store.TryWrite(after, now, out var error))

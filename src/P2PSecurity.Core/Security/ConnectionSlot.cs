@@ -1,4 +1,5 @@
 using System.Net;
+using P2PSecurity.Core.Connections;
 using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Core.Security;
@@ -10,7 +11,7 @@ namespace P2PSecurity.Core.Security;
 /// </summary>
 public sealed class ConnectionSlot
 {
-    private readonly SecurityManager _owner;
+    private readonly ConnectionTable _owner;
     private Action<SecurityDecision>? _evict;
     private int _released;
     private bool _secured;
@@ -20,7 +21,7 @@ public sealed class ConnectionSlot
 
     private readonly long _openedTimestamp;
 
-    internal ConnectionSlot(SecurityManager owner, IpState state, IPAddress address, UInt128 addressKey, long id, long openedTimestamp)
+    internal ConnectionSlot(ConnectionTable owner, IpState state, IPAddress address, UInt128 addressKey, long id, long openedTimestamp)
     {
         _owner = owner;
         State = state;
@@ -142,7 +143,7 @@ public sealed class ConnectionSlot
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            _owner.OnSlotReleased(this);
+            _owner.Release(this);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using P2PSecurity.Core.Bans;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -26,23 +27,24 @@ public sealed partial class SecurityManager
         bans.IsProtected = HasAllowedSessionIn;
         bans.Enforce = EvictBanned;
         Volatile.Write(ref _bans, bans);
+        _views.AttachBans(bans);
     }
 
     /// <summary>
     /// The ban decision for an address at accept: <see cref="DenyReason.IpBanned"/> or none. The clock is read only
     /// when a ban covers the address, so an admitted connection pays one search and no clock read.
     /// </summary>
-    private DenyReason BanAtAccept(UInt128 key) =>
-        _bans is { } bans && bans.Current.Addresses.ExpiryOf(key) is var expires and > 0 && bans.NowMs < expires ? DenyReason.IpBanned : DenyReason.None;
+    private DenyReason BanAtAccept(PolicyView view, UInt128 key) =>
+        _bans is { } bans && view.Bans.Addresses.ExpiryOf(key) is var expires and > 0 && bans.NowMs < expires ? DenyReason.IpBanned : DenyReason.None;
 
     /// <summary>The ban decision at the node gate: the key, or (for a ban made since accept) the address.</summary>
-    private DenyReason BanAtNodeGate(ConnectionSlot slot, NodeKey? key)
+    private DenyReason BanAtNodeGate(PolicyView view, ConnectionSlot slot, NodeKey? key)
     {
         if (_bans is not { } bans)
         {
             return DenyReason.None;
         }
-        var snapshot = bans.Current;
+        var snapshot = view.Bans;
         var now = bans.NowMs;
         if (key is { } k && snapshot.IsNodeBanned(k, now))
         {
@@ -62,8 +64,8 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>For a connection registered just now (see <see cref="EvaluateEviction"/>): is it banned?</summary>
-    private SecurityDecision EvaluateBannedNow(ConnectionSlot slot) =>
-        _bans is { } bans && Policy.Enabled ? EvaluateBanned(slot, bans.Current, bans.NowMs) : SecurityDecision.Allow;
+    private SecurityDecision EvaluateBannedNow(PolicyView view, ConnectionSlot slot) =>
+        _bans is { } bans && view.File.Enabled ? EvaluateBanned(slot, view.Bans, bans.NowMs) : SecurityDecision.Allow;
 
     /// <summary>Closes every live connection the new bans cover; called by the ban writer after it publishes <paramref name="snapshot"/>.</summary>
     private int EvictBanned(BanSnapshot snapshot, IReadOnlyList<Ban> added)

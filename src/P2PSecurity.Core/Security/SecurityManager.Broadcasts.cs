@@ -15,22 +15,15 @@ public sealed partial class SecurityManager
     /// An unsigned broadcast's origin is only a claim: with signing off, a relay could name any originator. That is
     /// what signing is for; the origin block list is applied to the claim either way.
     /// </remarks>
-    public SecurityDecision EvaluateBroadcast(ConnectionSlot sender, BroadcastMessage message)
+    public SecurityDecision EvaluateBroadcast(ConnectionSlot sender, BroadcastMessage message) => Gate.Broadcast(sender, message);
+
+    private SecurityDecision BroadcastStage(ConnectionSlot sender, BroadcastMessage message)
     {
-        var policy = Policy;
-        try
-        {
-            var reason = DecideBroadcast(policy, sender, message);
-            return reason == DenyReason.None
-                ? SecurityDecision.Allow
-                : Refuse(sender.Address, sender.NodeKey, reason).Decision;
-        }
-        catch (Exception ex)
-        {
-            SecurityLog.InternalError(_logger, ex, "broadcast", sender.Address.ToString());
-            CountRefusal(DenyReason.InternalError);
-            return SecurityDecision.Deny(DenyReason.InternalError);
-        }
+        var policy = View.File;
+        var reason = DecideBroadcast(policy, sender, message);
+        return reason == DenyReason.None
+            ? SecurityDecision.Allow
+            : Refuse(policy, sender.Address, sender.NodeKey, reason).Decision;
     }
 
     private DenyReason DecideBroadcast(Policy.SecurityPolicy policy, ConnectionSlot sender, BroadcastMessage message)

@@ -1,8 +1,10 @@
 using System.Net;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Secrets;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -15,17 +17,21 @@ public sealed partial class SecurityManager
     /// until welcomed, and may push the oldest pending handshake of the busiest address out (MAX_PENDING_HANDSHAKES).
     /// Call <see cref="CheckConfigReload"/> first (<see cref="OnNewConnection"/> does both).
     /// </summary>
-    public AcceptResult EvaluateAccept(IPAddress remote, bool outbound = false)
+    public AcceptResult EvaluateAccept(IPAddress remote, bool outbound = false) => Gate.Accept(remote, outbound);
+
+    /// <summary>The accept stage (see <see cref="EvaluateAccept"/>); a fault is turned into a refusal by <see cref="FailClosedGate"/>.</summary>
+    private AcceptResult AcceptStage(IPAddress remote, bool outbound)
     {
-        var policy = Policy;
-        var lockdown = LockdownNow(policy);
+        var view = View;
+        var policy = view.File;
+        var lockdown = LockdownNow(view);
         var counted = false;
         var admitted = false;
         try
         {
             if (LockdownGate.RefusesAccept(lockdown))
             {
-                return Refuse(remote, null, DenyReason.Lockdown);
+                return Refuse(policy, remote, null, DenyReason.Lockdown);
             }
             // The key is the same for IPv4 and IPv4-mapped IPv6 (which is how a dual-mode socket shows every IPv4
             // peer); the mapped form is turned into an IPv4 object only when a new per-address state is made, so
@@ -33,31 +39,31 @@ public sealed partial class SecurityManager
             var key = IpAddressKey.From(remote);
             if (policy.Enabled && policy.BlockedIps.Contains(key))
             {
-                return Refuse(remote, null, DenyReason.IpBlocked);
+                return Refuse(policy, remote, null, DenyReason.IpBlocked);
             }
-            if (policy.Enabled && BanAtAccept(key) is var banned and not DenyReason.None)
+            if (policy.Enabled && BanAtAccept(view, key) is var banned and not DenyReason.None)
             {
-                return Refuse(remote, null, banned);
+                return Refuse(policy, remote, null, banned);
             }
             if (policy.Enabled && FleetAtAccept(key) is var fleetRefusal and not DenyReason.None)
             {
-                return Refuse(remote, null, fleetRefusal);
+                return Refuse(policy, remote, null, fleetRefusal);
             }
             if (!outbound)
             {
                 // Counted before the per-address checks, so that a full server does not spend an address's rate tokens.
                 counted = true;
-                if (Interlocked.Increment(ref _inbound) > policy.MaxConnections && policy.Enabled)
+                if (!_table.CountInbound(policy.MaxConnections) && policy.Enabled)
                 {
-                    return Refuse(remote, null, DenyReason.TooManyConnections);
+                    return Refuse(policy, remote, null, DenyReason.TooManyConnections);
                 }
             }
             var limitKey = IpAddressKey.LimitKey(key, policy.Ipv6LimitPrefix);
             while (true)
             {
-                if (StateFor(limitKey, remote, policy) is not { } state)
+                if (_table.StateFor(limitKey, remote, policy) is not { } state)
                 {
-                    return Refuse(remote, null, DenyReason.TooManyConnections);
+                    return Refuse(policy, remote, null, DenyReason.TooManyConnections);
                 }
                 var now = _time.GetTimestamp();
                 var reason = state.TryOpen(policy, now, _time.TimestampFrequency, policy.Enabled);
@@ -67,44 +73,43 @@ public sealed partial class SecurityManager
                 }
                 if (reason != DenyReason.None)
                 {
-                    return Refuse(remote, null, reason);
+                    return Refuse(policy, remote, null, reason);
                 }
                 // The state's address is the prefix for IPv6; the slot shows the peer's own (IPv4 already normalised).
                 var address = remote.IsIPv4MappedToIPv6 ? state.Address : remote;
-                var slot = new ConnectionSlot(this, state, address, key, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
-                state.Link(slot);
+                var slot = _table.Open(state, address, key, now, outbound);
                 admitted = true;
                 if (!outbound)
                 {
                     Metrics.Accepted();
-                    if (_pending.Add(slot, state.Pending, policy.Enabled ? policy.MaxPendingHandshakes : int.MaxValue) is { } victim)
+                    if (_table.AddPending(slot, policy.Enabled ? policy.MaxPendingHandshakes : int.MaxValue) is { } victim)
                     {
-                        EvictPending(victim);
+                        EvictPending(policy, victim);
                     }
                 }
                 return new AcceptResult(SecurityDecision.Allow, slot);
             }
         }
-        catch (Exception ex)
-        {
-            SecurityLog.InternalError(_logger, ex, "accept", remote.ToString());
-            CountRefusal(DenyReason.InternalError);
-            return new AcceptResult(SecurityDecision.Deny(DenyReason.InternalError), null);
-        }
         finally
         {
             if (counted && !admitted)
             {
-                Interlocked.Decrement(ref _inbound);
+                _table.UncountInbound();
             }
         }
     }
 
-    /// <summary>What runs for every new connection: the reload check, then the accept gate.</summary>
+    /// <summary>
+    /// The reload check (inline: the caller waits for a reload it finds), then the accept gate. The listener uses
+    /// <see cref="OnNewConnectionAsync"/> instead, which never holds the accept loop.
+    /// </summary>
     public AcceptResult OnNewConnection(IPAddress remote)
     {
-        CheckConfigReload();
-        return EvaluateAccept(remote);
+        if (!_inMemory)
+        {
+            CheckConfigReload();
+        }
+        return Gate.Accept(remote, outbound: false);
     }
 
     /// <summary>
@@ -125,68 +130,88 @@ public sealed partial class SecurityManager
     /// <see cref="VerifyNetworkKey(ConnectionSlot, ReadOnlySpan{byte}, NodeKey, NodeKey, ReadOnlySpan{byte})"/>).
     /// Blocked wins over allowed; a proof of a secret the policy does not accept is no proof.
     /// </summary>
-    public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key)
+    public SecurityDecision EvaluateNode(ConnectionSlot slot, NodeKey? key) => Gate.NodeHandshake(slot, key, NetworkKeyAnswer.Recorded).Decision;
+
+    /// <summary>
+    /// The node handshake stage: checks the answer (unless <see cref="NetworkKeyAnswer.Recorded"/>) and judges the node
+    /// on one read of the policy; a welcome's terms come from the policy the last check of the decision read.
+    /// </summary>
+    private NodeVerdict NodeStage(ConnectionSlot slot, NodeKey? key, in NetworkKeyAnswer answer)
     {
-        var policy = Policy;
-        var lockdown = LockdownNow(policy);
+        var view = View;
+        if (answer.Present)
+        {
+            RecordProof(view.File, slot, answer.Challenge, answer.Client, answer.Server, answer.Answer);
+        }
+        var decision = NodeDecision(view, slot, key, out var latestView);
+        var latest = latestView.File;
+        if (!decision.Allowed)
+        {
+            return new NodeVerdict(decision, default);
+        }
+        var rate = latest.MessageRateLimit;
+        var proof = ProveNetworkKey(latest, answer.PeerChallenge, answer.Client, answer.Server, slot.NetworkKeyFingerprint);
+        return new NodeVerdict(decision, new WelcomeTerms(latest.MaxFrameSize, rate.Count, (int)rate.Period.TotalSeconds, proof));
+    }
+
+    /// <summary>
+    /// The node decision on <paramref name="view"/>, re-checked on the newest view (<paramref name="latestView"/>) to
+    /// close the race with an eviction pass (a reload, a ban, a lockdown) that ran before this slot was marked.
+    /// </summary>
+    private SecurityDecision NodeDecision(PolicyView view, ConnectionSlot slot, NodeKey? key, out PolicyView latestView)
+    {
+        latestView = view;
+        var policy = view.File;
+        var lockdown = LockdownNow(view);
         Metrics.Handshake(slot.OpenedTimestamp, _time);
-        try
+        if (policy.Enabled && BanAtNodeGate(view, slot, key) is var banned and not DenyReason.None)
         {
-            if (policy.Enabled && BanAtNodeGate(slot, key) is var banned and not DenyReason.None)
-            {
-                return Refuse(slot.Address, key, banned).Decision;
-            }
-            var proven = slot.ProvenSecret.IsAcceptedBy(policy);
-            var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideNode(policy, lockdown, key, proven), proven);
-            if (reason != DenyReason.None)
-            {
-                NotifyNodeRefused(slot.Address, key, reason);
-                return Refuse(slot.Address, key, reason).Decision;
-            }
-            slot.NodeKey = key;
-            slot.Authenticated = true;
-            // A reload may have swapped the policy between our read and now, and its eviction pass may have run
-            // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
-            // The barrier keeps the read of the policy below from moving before the write above. A proof of a secret
-            // the newest policy no longer accepts does not count. The same for a lockdown engaged meanwhile.
-            Interlocked.MemoryBarrier();
-            var latest = Policy;
-            var latestLockdown = LockdownNow(latest);
-            if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
-                FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)),
-                    slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
-            {
-                slot.Authenticated = false;
-                NotifyNodeRefused(slot.Address, key, late);
-                return Refuse(slot.Address, key, late).Decision;
-            }
-            // Likewise a ban published after the check above: its eviction pass may have missed this slot's key.
-            Interlocked.MemoryBarrier();
-            if (latest.Enabled && BanAtNodeGate(slot, key) is var lateBan and not DenyReason.None)
-            {
-                slot.Authenticated = false;
-                return Refuse(slot.Address, key, lateBan).Decision;
-            }
-            // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
-            _pending.Remove(slot);
-            if (slot.ForcedReason is var forced and not DenyReason.None)
-            {
-                slot.Authenticated = false;
-                return SecurityDecision.Deny(forced);
-            }
-            // Checked before the arguments are built: formatting the address and key allocates on every welcome.
-            if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-            {
-                SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
-            }
-            return SecurityDecision.Allow;
+            return Refuse(policy, slot.Address, key, banned).Decision;
         }
-        catch (Exception ex)
+        var proven = slot.ProvenSecret.IsAcceptedBy(policy);
+        var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideNode(policy, lockdown, key, proven), proven);
+        if (reason != DenyReason.None)
         {
-            SecurityLog.InternalError(_logger, ex, "node", slot.Address.ToString());
-            CountRefusal(DenyReason.InternalError);
-            return SecurityDecision.Deny(DenyReason.InternalError);
+            NotifyNodeRefused(slot.Address, key, reason);
+            return Refuse(policy, slot.Address, key, reason).Decision;
         }
+        slot.NodeKey = key;
+        slot.Authenticated = true;
+        // A reload may have swapped the policy between our read and now, and its eviction pass may have run
+        // before this slot was marked authenticated; re-check against the newest so such a node is not let in.
+        // The barrier keeps the read of the policy below from moving before the write above. A proof of a secret
+        // the newest policy no longer accepts does not count. The same for a lockdown engaged meanwhile.
+        Interlocked.MemoryBarrier();
+        latestView = View;
+        var latest = latestView.File;
+        var latestLockdown = LockdownNow(latestView);
+        if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
+            FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)),
+                slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
+        {
+            slot.Authenticated = false;
+            NotifyNodeRefused(slot.Address, key, late);
+            return Refuse(latest, slot.Address, key, late).Decision;
+        }
+        // Likewise a ban published after the check above: its eviction pass may have missed this slot's key.
+        if (latest.Enabled && !ReferenceEquals(latestView.Bans, view.Bans) && BanAtNodeGate(latestView, slot, key) is var lateBan and not DenyReason.None)
+        {
+            slot.Authenticated = false;
+            return Refuse(latest, slot.Address, key, lateBan).Decision;
+        }
+        // Welcomed: no longer a pending handshake. One pushed out just before (its close is on its way) stays out.
+        _table.RemovePending(slot);
+        if (slot.ForcedReason is var forced and not DenyReason.None)
+        {
+            slot.Authenticated = false;
+            return SecurityDecision.Deny(forced);
+        }
+        // Checked before the arguments are built: formatting the address and key allocates on every welcome.
+        if (latest.LogSecurityEvents && _logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+        {
+            SecurityLog.NodeWelcomed(_logger, slot.Address.ToString(), key?.ToShortString() ?? "anonymous");
+        }
+        return SecurityDecision.Allow;
     }
 
     private static DenyReason DecideNode(SecurityPolicy policy, LockdownState lockdown, NodeKey? key, bool networkKeyProven)
@@ -208,16 +233,18 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>The per-message gate: the message rate of the connection's address.</summary>
-    public SecurityDecision EvaluateMessage(ConnectionSlot slot)
+    public SecurityDecision EvaluateMessage(ConnectionSlot slot) => Gate.Message(slot);
+
+    private SecurityDecision MessageStage(ConnectionSlot slot)
     {
-        var policy = Policy;
+        var policy = View.File;
         if (!policy.Enabled || slot.State.TryTakeMessage(policy.MessageRateLimit, _time.GetTimestamp(), _time.TimestampFrequency))
         {
             Metrics.Message(allowed: true);
             return SecurityDecision.Allow;
         }
         Metrics.Message(allowed: false);
-        return Refuse(slot.Address, slot.NodeKey, DenyReason.MessageRateExceeded).Decision;
+        return Refuse(policy, slot.Address, slot.NodeKey, DenyReason.MessageRateExceeded).Decision;
     }
 
     /// <summary>True when messages originated by this node must be dropped, even when relayed by an allowed node.</summary>
@@ -240,9 +267,11 @@ public sealed partial class SecurityManager
     /// records on the slot which secret it proved (fingerprints, never the secret), so that a later reload that stops
     /// accepting that secret evicts the session, and status can show which key each session proved.
     /// </summary>
-    public bool VerifyNetworkKey(ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
+    public bool VerifyNetworkKey(ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer) =>
+        RecordProof(Policy, slot, challenge, client, server, answer);
+
+    private static bool RecordProof(SecurityPolicy policy, ConnectionSlot slot, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, ReadOnlySpan<byte> answer)
     {
-        var policy = Policy;
         if (policy.NetworkSecretKey.Length == 0)
         {
             return true;
@@ -272,55 +301,31 @@ public sealed partial class SecurityManager
     {
         var address = IpAddressKey.Normalize(remote);
         NotifyNodeRefused(address, key, reason);
-        Refuse(address, key, reason);
+        Refuse(Policy, address, key, reason);
     }
 
-    /// <summary>Counts and logs a refusal; the node key is formatted only if a line is written.</summary>
-    private AcceptResult Refuse(IPAddress address, NodeKey? node, DenyReason reason)
+    /// <summary>Counts and logs a refusal, on the policy the decision read; the node key is formatted only if a line is written.</summary>
+    private AcceptResult Refuse(SecurityPolicy policy, IPAddress address, NodeKey? node, DenyReason reason)
     {
         CountRefusal(reason);
         StrikeFor(address, reason);
-        if (Policy.LogSecurityEvents)
+        if (policy.LogSecurityEvents)
         {
             _rejections.RefusedWithKey(address, node, reason, FleetDescription(address, node, reason));
         }
         return new AcceptResult(SecurityDecision.Deny(reason), null);
     }
 
-    internal void OnSlotReleased(ConnectionSlot slot)
-    {
-        if (!slot.Outbound)
-        {
-            _pending.Remove(slot);
-            Interlocked.Decrement(ref _inbound);
-        }
-        slot.State.Close(slot);
-    }
-
     /// <summary>Closes a pending handshake pushed out by a newer one (MAX_PENDING_HANDSHAKES).</summary>
-    private void EvictPending(ConnectionSlot victim)
+    private void EvictPending(SecurityPolicy policy, ConnectionSlot victim)
     {
         var decision = SecurityDecision.Deny(DenyReason.PendingHandshakeEvicted);
         victim.Force(decision);
-        Refuse(victim.Address, null, decision.Reason);
+        Refuse(policy, victim.Address, null, decision.Reason);
     }
 
     /// <summary>Live connections right now.</summary>
-    public IReadOnlyCollection<ConnectionSlot> LiveConnections
-    {
-        get
-        {
-            var live = new List<ConnectionSlot>();
-            foreach (var state in _ips.Values)
-            {
-                state.CopyLiveTo(live);
-            }
-            return live;
-        }
-    }
-
-    /// <summary>The wall-clock time of a monotonic timestamp taken earlier.</summary>
-    internal DateTimeOffset TimeOf(long timestamp) => _time.GetUtcNow() - _time.GetElapsedTime(timestamp);
+    public IReadOnlyCollection<ConnectionSlot> LiveConnections => _table.Live;
 
     /// <summary>Refusals since start, by reason.</summary>
     public IReadOnlyDictionary<DenyReason, long> RefusalCounts
@@ -341,11 +346,11 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>Per-address states held (for tests of the sweeper and for memory bounds).</summary>
-    internal int TrackedAddresses => Volatile.Read(ref _tracked);
+    internal int TrackedAddresses => _table.TrackedAddresses;
 
     /// <summary>Inbound connections holding a slot now (MAX_CONNECTIONS counts these).</summary>
-    public int InboundConnections => Volatile.Read(ref _inbound);
+    public int InboundConnections => _table.InboundConnections;
 
     /// <summary>Inbound connections not welcomed yet (MAX_PENDING_HANDSHAKES counts these).</summary>
-    public int PendingHandshakes => _pending.Count;
+    public int PendingHandshakes => _table.PendingHandshakes;
 }

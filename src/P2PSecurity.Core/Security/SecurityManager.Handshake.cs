@@ -12,8 +12,9 @@ public sealed partial class SecurityManager
     {
         get
         {
-            var policy = Policy;
-            return (policy.Enabled && (policy.RequireNodeAuthentication || policy.WhitelistMode)) || LockdownNow(policy).Active;
+            var view = View;
+            var policy = view.File;
+            return (policy.Enabled && (policy.RequireNodeAuthentication || policy.WhitelistMode)) || LockdownNow(view).Active;
         }
     }
 
@@ -31,9 +32,11 @@ public sealed partial class SecurityManager
     /// the previous key proves the previous key too, so that a node not yet moved to the new key can check it);
     /// otherwise with the current key.
     /// </summary>
-    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, string? peerFingerprint)
+    public byte[]? ProveNetworkKey(ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, string? peerFingerprint) =>
+        ProveNetworkKey(Policy, challenge, client, server, peerFingerprint);
+
+    private static byte[]? ProveNetworkKey(SecurityPolicy policy, ReadOnlySpan<byte> challenge, NodeKey client, NodeKey server, string? peerFingerprint)
     {
-        var policy = Policy;
         var secret = policy.NetworkSecretKeyPrevious.Length > 0 && peerFingerprint is not null && peerFingerprint == policy.NetworkKeyPreviousFingerprint
             ? policy.NetworkSecretKeyPrevious
             : policy.NetworkSecretKey;
@@ -48,17 +51,19 @@ public sealed partial class SecurityManager
     /// live connection and EVICT_ON_POLICY_CHANGE is on, when the lockdown closes it, or when the manager already
     /// closed it (a pending handshake pushed out by MAX_PENDING_HANDSHAKES).
     /// </summary>
-    public SecurityDecision EvaluateEviction(ConnectionSlot slot)
+    public SecurityDecision EvaluateEviction(ConnectionSlot slot) => Gate.Live(slot);
+
+    private SecurityDecision LiveStage(ConnectionSlot slot)
     {
         if (slot.ForcedReason is var forced and not DenyReason.None)
         {
             return SecurityDecision.Deny(forced); // pushed out before its transport was ready to be told
         }
-        var policy = Policy;
-        if (EvaluateBannedNow(slot) is { Allowed: false } banned)
+        var view = View;
+        if (EvaluateBannedNow(view, slot) is { Allowed: false } banned)
         {
             return banned;
         }
-        return LiveVerdict(slot, policy, LockdownNow(policy));
+        return LiveVerdict(slot, view.File, LockdownNow(view));
     }
 }

@@ -1,5 +1,6 @@
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -24,6 +25,9 @@ public sealed partial class SecurityManager
     }
 
     private LockdownState LockdownNow(SecurityPolicy policy) => LockdownGate.Effective(policy, _lockdown.Current);
+
+    /// <summary>The lockdown in force in <paramref name="view"/>: its operator's state (expiry applied now) with its file's LOCKDOWN.</summary>
+    private LockdownState LockdownNow(PolicyView view) => LockdownGate.Effective(view.File, view.LockdownNow(_time));
 
     /// <summary>Whether a live connection may stay: the lockdown first, then the policy when EVICT_ON_POLICY_CHANGE is on.</summary>
     private static SecurityDecision LiveVerdict(ConnectionSlot slot, SecurityPolicy policy, LockdownState lockdown)

@@ -1,6 +1,7 @@
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -16,43 +17,38 @@ public sealed partial class SecurityManager
     /// An allowed connection is marked <see cref="ConnectionSlot.Secured"/> with its key, so that a reload evicts it
     /// for its key while it has not finished the handshake (see <see cref="EvaluateLive"/>).
     /// </remarks>
-    public SecurityDecision EvaluateSecured(ConnectionSlot slot, NodeKey? key)
+    public SecurityDecision EvaluateSecured(ConnectionSlot slot, NodeKey? key) => Gate.Secured(slot, key);
+
+    private SecurityDecision SecuredStage(ConnectionSlot slot, NodeKey? key)
     {
-        var policy = Policy;
-        var lockdown = LockdownNow(policy);
-        try
+        var view = View;
+        var policy = view.File;
+        var lockdown = LockdownNow(view);
+        var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideKey(policy, lockdown, key), null);
+        if (reason != DenyReason.None)
         {
-            var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideKey(policy, lockdown, key), null);
-            if (reason != DenyReason.None)
-            {
-                NotifyNodeRefused(slot.Address, key, reason);
-                return Refuse(slot.Address, key, reason).Decision;
-            }
-            slot.NodeKey = key;
-            slot.Secured = true;
-            // A reload that swapped the policy after our read may have run its eviction pass before this slot was
-            // marked secured, and so not judged its key; judge it against the newest policy. The barrier keeps the
-            // read of the policy below from moving before the writes above.
-            Interlocked.MemoryBarrier();
-            var latest = Policy;
-            var latestLockdown = LockdownNow(latest);
-            if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
-                FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideKey(latest, latestLockdown, key), null) is var late and not DenyReason.None)
-            {
-                slot.Secured = false;
-                NotifyNodeRefused(slot.Address, key, late);
-                return Refuse(slot.Address, key, late).Decision;
-            }
-            // Past TLS with an acceptable key: behind the handshakes still in TLS for MAX_PENDING_HANDSHAKES.
-            _pending.Renew(slot);
-            return SecurityDecision.Allow;
+            NotifyNodeRefused(slot.Address, key, reason);
+            return Refuse(policy, slot.Address, key, reason).Decision;
         }
-        catch (Exception ex)
+        slot.NodeKey = key;
+        slot.Secured = true;
+        // A reload that swapped the policy after our read may have run its eviction pass before this slot was
+        // marked secured, and so not judged its key; judge it against the newest policy. The barrier keeps the
+        // read of the policy below from moving before the writes above.
+        Interlocked.MemoryBarrier();
+        var latestView = View;
+        var latest = latestView.File;
+        var latestLockdown = LockdownNow(latestView);
+        if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
+            FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideKey(latest, latestLockdown, key), null) is var late and not DenyReason.None)
         {
-            SecurityLog.InternalError(_logger, ex, "secured", slot.Address.ToString());
-            CountRefusal(DenyReason.InternalError);
-            return SecurityDecision.Deny(DenyReason.InternalError);
+            slot.Secured = false;
+            NotifyNodeRefused(slot.Address, key, late);
+            return Refuse(latest, slot.Address, key, late).Decision;
         }
+        // Past TLS with an acceptable key: behind the handshakes still in TLS for MAX_PENDING_HANDSHAKES.
+        _table.RenewPending(slot);
+        return SecurityDecision.Allow;
     }
 
     /// <summary>The key rules, then the lockdown (which with --allow-trusted welcomes trusted keys only).</summary>

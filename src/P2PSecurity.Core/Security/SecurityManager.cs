@@ -1,13 +1,14 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PSecurity.Core.EnvFile;
+using P2PSecurity.Core.Connections;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Metrics;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Security;
 
@@ -24,13 +25,13 @@ public sealed partial class SecurityManager : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RejectionLog _rejections;
-    private readonly ConcurrentDictionary<UInt128, IpState> _ips = new();
-    private readonly PendingHandshakes _pending = new();
+    private readonly ConnectionTable _table;
     private readonly long[] _refusals = new long[256];
     private readonly Lock _reloadLock = new();
     private readonly ITimer _sweeper;
     private readonly LockdownSwitch _lockdown;
-    private SecurityPolicy _policy;
+    private readonly FilePolicySource _file;
+    private readonly PolicyComposer _views;
     private PolicyFileSeen _seen;
     private SecretFilesWatch _secrets = SecretFilesWatch.Empty;
     private PolicyLoadContext _loadContext = PolicyLoadContext.None;
@@ -38,11 +39,6 @@ public sealed partial class SecurityManager : IDisposable
     private string? _lastFailedHash;
     private bool _missingReported;
     private bool _emptyReported;
-    private long _nextSlotId;
-    private int _inbound;
-    private int _tracked;
-    private int _makingRoom;
-    private int _trackedLimitOverride;
     private long _fileReads;
     private long _racyWindowNs;
     private long _settleTicks = InPlaceWriteGuard.DefaultSettle.Ticks;
@@ -57,14 +53,16 @@ public sealed partial class SecurityManager : IDisposable
     {
         _lockdown = lockdown;
         PolicyPath = policyPath;
-        _policy = initial;
+        _file = new FilePolicySource(initial);
+        _views = new PolicyComposer(_file, lockdown, logger);
         _seen = seen;
         _lastReload = first;
         _logger = logger;
         _time = time;
         StartedAt = time.GetUtcNow();
         _rejections = new RejectionLog(logger, time);
-        _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        _table = new ConnectionTable(() => Policy, time, logger);
+        _sweeper = time.CreateTimer(_ => _table.Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
         Metrics = new SecurityMetrics(this, StartedAt);
     }
 
@@ -129,8 +127,11 @@ public sealed partial class SecurityManager : IDisposable
     /// <summary>The full path of the policy file being watched.</summary>
     public string PolicyPath { get; }
 
-    /// <summary>The policy in force. Read it once per decision.</summary>
-    public SecurityPolicy Policy => Volatile.Read(ref _policy);
+    /// <summary>The file's policy in force (the file source's snapshot). Decisions read <see cref="View"/> instead.</summary>
+    public SecurityPolicy Policy => _file.Snapshot;
+
+    /// <summary>The view in force: the snapshot of every policy source (file, bans, lockdown). Read it once per decision.</summary>
+    public PolicyView View => _views.Current;
 
     public DateTimeOffset StartedAt { get; }
 
@@ -308,7 +309,7 @@ public sealed partial class SecurityManager : IDisposable
         _lastFailedHash = null;
         var next = loaded.Policy with { Revision = current.Revision + 1 };
         var changes = PolicyDiff.Compute(current, next);
-        Interlocked.Exchange(ref _policy, next);
+        _file.Publish(next); // the view holds it before the eviction pass below runs
         OnPolicyInForce();
         _lockdown.ObservePolicy(next.Lockdown, now);
         var closed = EvictRefused(next, LockdownNow(next));
@@ -509,28 +510,6 @@ public sealed partial class SecurityManager : IDisposable
     {
         Interlocked.Increment(ref _refusals[(int)reason]);
         Metrics.Refused(reason);
-    }
-
-    /// <summary>
-    /// Drops per-address state that remembers nothing (no connections, full buckets); with
-    /// <paramref name="forgetRates"/>, every state without a connection until the table is at <paramref name="downTo"/>.
-    /// </summary>
-    internal void Sweep(bool forgetRates = false, int downTo = 0)
-    {
-        var policy = Policy;
-        var now = _time.GetTimestamp();
-        foreach (var (key, state) in _ips)
-        {
-            if (forgetRates && Volatile.Read(ref _tracked) <= downTo)
-            {
-                return;
-            }
-            if (state.TryRetire(policy, now, _time.TimestampFrequency, forgetRates) &&
-                _ips.TryRemove(new KeyValuePair<UInt128, IpState>(key, state)))
-            {
-                Interlocked.Decrement(ref _tracked);
-            }
-        }
     }
 
     public void Dispose()

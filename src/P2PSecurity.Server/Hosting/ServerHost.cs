@@ -191,6 +191,7 @@ public static class ServerHost
     {
         services.AddSingleton(options);
         services.AddSingleton(_ => manager);
+        services.AddSingleton(_ => manager.Gate);
         services.AddSingleton(_ => identity);
         services.AddSingleton(_ => manager.Bans!);
         services.AddSingleton(TimeProvider.System);

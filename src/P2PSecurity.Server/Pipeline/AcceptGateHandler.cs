@@ -1,5 +1,6 @@
 using System.Net;
 using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Security;
 
 namespace P2PSecurity.Server.Pipeline;
@@ -10,12 +11,12 @@ namespace P2PSecurity.Server.Pipeline;
 /// attribute, and the slot is released exactly once, when the child's close completes (whatever closed it).
 /// </summary>
 /// <remarks>
-/// This runs on the listener's one accept loop. When the policy file changed, the manager reloads it on a worker and
+/// This runs on the listener's one accept loop. When the policy file changed, the gate reloads it on a worker and
 /// the decision completes later: the child waits, unregistered, and is finished back on this loop once the new
-/// policy is in force, while the loop goes on accepting (and refusing blocked addresses). The manager decides the
+/// policy is in force, while the loop goes on accepting (and refusing blocked addresses). The gate decides the
 /// waiting children in the order they arrived; this handler only acts on each decision.
 /// </remarks>
-internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider time) : ChannelHandlerAdapter
+internal sealed class AcceptGateHandler(ISecurityGate gate, TimeProvider time) : ChannelHandlerAdapter
 {
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
@@ -28,7 +29,7 @@ internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider ti
             return;
         }
         var acceptedAt = time.GetTimestamp();
-        var pending = manager.OnNewConnectionAsync(remote);
+        var pending = gate.AcceptAsync(remote, outbound: false);
         if (pending.IsCompletedSuccessfully)
         {
             Finish(context, child, pending.Result, acceptedAt);
@@ -37,7 +38,7 @@ internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider ti
         pending.AsTask().ContinueWith(static (task, state) =>
         {
             var (context, child, handler, acceptedAt) = ((IChannelHandlerContext, IChannel, AcceptGateHandler, long))state!;
-            // A faulted decision (it should not fault) refuses: default(AcceptResult) is a denial.
+            // A faulted decision (the fail-closed gate turns faults into refusals) refuses: default(AcceptResult) is a denial.
             var result = task.IsCompletedSuccessfully ? task.Result : default;
             context.Executor.Execute(() => handler.Finish(context, child, result, acceptedAt));
         }, (context, child, this, acceptedAt), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -53,8 +54,7 @@ internal sealed class AcceptGateHandler(SecurityManager manager, TimeProvider ti
         var slot = result.Slot;
         child.GetAttribute(ChannelAttributes.Slot).Set(slot);
         child.GetAttribute(ChannelAttributes.AcceptedAt).Set(new AcceptedAt(acceptedAt));
-        child.CloseCompletion.ContinueWith(
-            static (_, s) => ((ConnectionSlot)s!).Release(), slot, TaskContinuationOptions.ExecuteSynchronously);
+        ConnectionAdmission.ReleaseOnClose(child, slot);
         context.FireChannelRead(child);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using DotNetty.Handlers.Tls;
 using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
@@ -84,26 +85,26 @@ internal sealed class ClientHandshakeHandler(PipelineServices services, Connecti
         }
         // The server's key is known (TLS proved it): judge it before answering, so that a server this node refuses
         // gets a Refusal in place of the ClientHello, and never a welcome of this node to hold.
-        var secured = services.Manager.EvaluateSecured(slot, serverKey);
+        var secured = services.Gate.Secured(slot, serverKey);
         if (!secured.Allowed)
         {
             RefuseServer(context, secured.Reason, secured.Reason.Describe());
             return;
         }
         _challenge = RandomNumberGenerator.GetBytes(ProtocolConstants.ChallengeSize);
-        var proof = services.Manager.ProveNetworkKey(hello.Challenge, own, serverKey);
+        var proof = services.Gate.ProveNetworkKey(hello.Challenge, own, serverKey);
         context.WriteAndFlushAsync(new ClientHelloMessage(ProtocolConstants.Version, _challenge, proof));
     }
 
     private void OnWelcome(IChannelHandlerContext context, WelcomeMessage welcome)
     {
-        var manager = services.Manager;
         var serverKey = peer.NodeKey!.Value;
-        manager.VerifyNetworkKey(slot, _challenge, services.Identity.NodeKey, serverKey, welcome.Proof ?? []);
-        var decision = manager.EvaluateNode(slot, serverKey);
-        if (!decision.Allowed)
+        // The server's Welcome proves its network key; there is no challenge of the server's to answer.
+        var verdict = services.Gate.NodeHandshake(slot, serverKey, new NetworkKeyAnswer(_challenge, welcome.Proof ?? [], services.Identity.NodeKey, serverKey, []));
+        if (!verdict.Allowed)
         {
-            RefuseServer(context, decision.Reason, decision.Reason.Describe());
+            var reason = verdict.Decision.Reason;
+            RefuseServer(context, reason, reason.Describe());
             return;
         }
         SessionActivation.Activate(context, services, slot, serverKey, outbound: true);

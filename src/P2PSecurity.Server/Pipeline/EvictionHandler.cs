@@ -1,5 +1,6 @@
 using DotNetty.Handlers.Tls;
 using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
 
@@ -10,7 +11,7 @@ namespace P2PSecurity.Server.Pipeline;
 /// reloading thread); this handler moves it to the connection's event loop, tells the peer with a Refusal when TLS
 /// is up, and closes within <see cref="ChannelClosing.LastMessageBound"/>. It sits after TLS to see when TLS is up.
 /// </summary>
-internal sealed class EvictionHandler(ConnectionSlot slot, SecurityManager manager) : ChannelHandlerAdapter
+internal sealed class EvictionHandler(ConnectionSlot slot, ISecurityGate gate) : ChannelHandlerAdapter
 {
     private bool _tlsReady;
 
@@ -19,7 +20,7 @@ internal sealed class EvictionHandler(ConnectionSlot slot, SecurityManager manag
         var channel = context.Channel;
         slot.OnEvict(decision => channel.EventLoop.Execute(() => Evict(channel, decision)));
         // A reload between the accept gate and this point found no callback to call; ask again now.
-        var now = manager.EvaluateEviction(slot);
+        var now = gate.Live(slot);
         if (!now.Allowed)
         {
             channel.EventLoop.Execute(() => Evict(channel, now));

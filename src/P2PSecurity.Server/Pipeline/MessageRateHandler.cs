@@ -1,4 +1,5 @@
 using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
 
@@ -9,7 +10,7 @@ namespace P2PSecurity.Server.Pipeline;
 /// dropped; <see cref="MessageFloodGuard"/> says whether to tell the peer (a Dropped notice) or, for a peer that
 /// keeps going, to refuse and close. A Goodbye is never counted: leaving is always allowed.
 /// </summary>
-internal sealed class MessageRateHandler(SecurityManager manager, ConnectionSlot slot, MessageFloodGuard guard) : ChannelHandlerAdapter
+internal sealed class MessageRateHandler(ISecurityGate gate, ConnectionSlot slot, MessageFloodGuard guard) : ChannelHandlerAdapter
 {
     private bool _closing;
 
@@ -24,7 +25,7 @@ internal sealed class MessageRateHandler(SecurityManager manager, ConnectionSlot
             context.FireChannelRead(message);
             return;
         }
-        var decision = manager.EvaluateMessage(slot);
+        var decision = gate.Message(slot);
         if (decision.Allowed)
         {
             context.FireChannelRead(message);
@@ -37,7 +38,7 @@ internal sealed class MessageRateHandler(SecurityManager manager, ConnectionSlot
                 break;
             case FloodVerdict.Disconnect:
                 _closing = true;
-                manager.ReportMessageFlood(slot);
+                gate.ReportMessageFlood(slot);
                 ChannelClosing.Refuse(context, decision.Reason);
                 break;
         }

@@ -2,9 +2,9 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using DotNetty.Handlers.Tls;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Protocol;
-using P2PSecurity.Core.Security;
 
 namespace P2PSecurity.Server.Pipeline;
 
@@ -13,7 +13,7 @@ namespace P2PSecurity.Server.Pipeline;
 /// certificate (a node that has one is identified even where none is required); whether a missing one is refused
 /// follows the policy in force at that handshake. No chain is built against the system trust store.
 /// </summary>
-internal sealed class NodeTlsFactory(NodeIdentity identity, SecurityManager manager)
+internal sealed class NodeTlsFactory(NodeIdentity identity, ISecurityGate gate)
 {
     private readonly SslStreamCertificateContext _certificate = SslStreamCertificateContext.Create(identity.Certificate, null, offline: true);
     private readonly ServerTlsSettings _serverSettings = new(identity.Certificate, true, false, SslProtocols.Tls13);
@@ -32,7 +32,7 @@ internal sealed class NodeTlsFactory(NodeIdentity identity, SecurityManager mana
         EnabledSslProtocols = SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         CertificateChainPolicy = NodeCertificates.IsolatedChainPolicy(),
-        RemoteCertificateValidationCallback = (_, certificate, _, _) => peer.Accept(certificate, manager.ClientCertificateRequired),
+        RemoteCertificateValidationCallback = (_, certificate, _, _) => peer.Accept(certificate, gate.ClientCertificateRequired),
     };
 
     private SslClientAuthenticationOptions ClientOptions(TlsPeer peer) => new()

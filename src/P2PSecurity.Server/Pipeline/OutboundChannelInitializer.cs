@@ -13,15 +13,15 @@ internal sealed class OutboundChannelInitializer(PipelineServices services, Conn
 {
     protected override void InitChannel(IChannel channel)
     {
-        var manager = services.Manager;
+        var gate = services.Gate;
         var peer = new TlsPeer();
         var address = slot.Address.ToString();
         channel.Pipeline
-            .AddLast(PipelineNames.HandshakeTimeout, new HandshakeTimeoutHandler(manager.Policy.HandshakeTimeout,
+            .AddLast(PipelineNames.HandshakeTimeout, new HandshakeTimeoutHandler(gate.Policy.HandshakeTimeout,
                 _ => ServerLog.HandshakeTimedOut(services.Logger, address)))
             .AddLast(PipelineNames.Tls, services.Tls.CreateClient(peer))
-            .AddLast(PipelineNames.Eviction, new EvictionHandler(slot, manager))
-            .AddLast(PipelineNames.FrameDecoder, new FrameDecoder(() => manager.Policy.MaxFrameSize, () => manager.Policy.FrameTimeout, services.Time))
+            .AddLast(PipelineNames.Eviction, new EvictionHandler(slot, gate))
+            .AddLast(PipelineNames.FrameDecoder, new FrameDecoder(() => gate.Policy.MaxFrameSize, () => gate.Policy.FrameTimeout, services.Time))
             .AddLast(PipelineNames.FramePrepender, new LengthFieldPrepender(ProtocolConstants.LengthPrefixSize))
             .AddLast(PipelineNames.MessageCodec, new MessageCodecHandler())
             .AddLast(PipelineNames.Handshake, new ClientHandshakeHandler(services, slot, peer, pinned, completed));

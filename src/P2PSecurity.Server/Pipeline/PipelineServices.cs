@@ -1,13 +1,16 @@
 using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Identity;
-using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Transport;
 
 namespace P2PSecurity.Server.Pipeline;
 
-/// <summary>What the handlers of every connection share: the gate, this node's identity, the live sessions.</summary>
+/// <summary>
+/// What the handlers of every connection share: the gate (the only way they reach the policy), this node's identity,
+/// the live sessions.
+/// </summary>
 internal sealed class PipelineServices(
-    SecurityManager manager,
+    ISecurityGate gate,
     NodeIdentity identity,
     NodeTlsFactory tls,
     SessionRegistry sessions,
@@ -16,7 +19,7 @@ internal sealed class PipelineServices(
     TimeProvider time,
     ILogger<NodeServer> logger)
 {
-    public SecurityManager Manager { get; } = manager;
+    public ISecurityGate Gate { get; } = gate;
     public NodeIdentity Identity { get; } = identity;
     public NodeTlsFactory Tls { get; } = tls;
     public SessionRegistry Sessions { get; } = sessions;

@@ -1,6 +1,7 @@
 using System.Net;
 using DotNetty.Handlers.Tls;
 using DotNetty.Transport.Channels;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
@@ -31,7 +32,7 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
             {
                 // TlsHandler closes the connection itself; record why for the log and status.
                 var reason = peer.CertificateMissing ? DenyReason.AuthenticationRequired : DenyReason.AuthenticationFailed;
-                services.Manager.ReportRefusal(RemoteAddress(context), null, reason);
+                services.Gate.ReportRefusal(RemoteAddress(context), null, reason);
                 ServerLog.TlsFailed(services.Logger, slot.Address.ToString(), LogText.Escape(tls.Exception?.GetBaseException().Message));
             }
         }
@@ -44,8 +45,8 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
     /// </summary>
     private void OnSecured(IChannelHandlerContext context)
     {
-        var manager = services.Manager;
-        var secured = manager.EvaluateSecured(slot, peer.NodeKey);
+        var gate = services.Gate;
+        var secured = gate.Secured(slot, peer.NodeKey);
         if (!secured.Allowed)
         {
             _done = true;
@@ -53,8 +54,8 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
             return;
         }
         _challenge = NetworkKeyProof.NewChallenge();
-        context.WriteAndFlushAsync(new ServerHelloMessage(ProtocolConstants.Version, manager.NetworkKeyProofRequired,
-            manager.ClientCertificateRequired, _challenge, services.Identity.NodeKey));
+        context.WriteAndFlushAsync(new ServerHelloMessage(ProtocolConstants.Version, gate.NetworkKeyProofRequired,
+            gate.ClientCertificateRequired, _challenge, services.Identity.NodeKey));
     }
 
     public override void ChannelRead(IChannelHandlerContext context, object message)
@@ -74,24 +75,22 @@ internal sealed class ServerHandshakeHandler(PipelineServices services, Connecti
         if (message is not ClientHelloMessage hello || _challenge is null || hello.Version != ProtocolConstants.Version)
         {
             _done = true;
-            services.Manager.ReportRefusal(slot.Address, peer.NodeKey, DenyReason.ProtocolViolation);
+            services.Gate.ReportRefusal(slot.Address, peer.NodeKey, DenyReason.ProtocolViolation);
             ChannelClosing.Refuse(context, DenyReason.ProtocolViolation);
             return;
         }
         _done = true;
-        var manager = services.Manager;
         var own = services.Identity.NodeKey;
         var clientKey = peer.NodeKey ?? default;
-        manager.VerifyNetworkKey(slot, _challenge, clientKey, own, hello.Proof ?? []);
-        var decision = manager.EvaluateNode(slot, peer.NodeKey);
-        if (!decision.Allowed)
+        var verdict = services.Gate.NodeHandshake(slot, peer.NodeKey, new NetworkKeyAnswer(_challenge, hello.Proof ?? [], clientKey, own, hello.Challenge));
+        if (!verdict.Allowed)
         {
-            ChannelClosing.Refuse(context, decision.Reason);
+            ChannelClosing.Refuse(context, verdict.Decision.Reason);
             return;
         }
-        var policy = manager.Policy;
-        var welcome = new WelcomeMessage(peer.NodeKey, policy.MaxFrameSize, policy.MessageRateLimit.Count,
-            (int)policy.MessageRateLimit.Period.TotalSeconds, manager.ProveNetworkKey(hello.Challenge, clientKey, own, slot.NetworkKeyFingerprint));
+        // The Welcome's terms come with the verdict, from the policy that decided it: not from a second read.
+        var terms = verdict.Terms;
+        var welcome = new WelcomeMessage(peer.NodeKey, terms.MaxFrameSize, terms.MessageRateCount, terms.MessageRatePeriodSeconds, terms.Proof);
         // The session is registered before the peer can see its welcome, so anything it does next finds it; the
         // welcome goes out from the pipeline's tail because this handler has just left the pipeline.
         var channel = context.Channel;

@@ -17,7 +17,7 @@ internal static class SessionActivation
         var pipeline = handshake.Channel.Pipeline;
         var session = new NodeSession(handshake.Channel, slot, key, outbound, services.Time.GetUtcNow());
         pipeline.Remove(PipelineNames.HandshakeTimeout);
-        pipeline.AddAfter(handshake.Name, PipelineNames.MessageRate, new MessageRateHandler(services.Manager, slot, new MessageFloodGuard(services.Time)));
+        pipeline.AddAfter(handshake.Name, PipelineNames.MessageRate, new MessageRateHandler(services.Gate, slot, new MessageFloodGuard(services.Time)));
         pipeline.AddAfter(PipelineNames.MessageRate, PipelineNames.Session, new SessionHandler(services, session));
         pipeline.Remove(handshake.Handler);
     }

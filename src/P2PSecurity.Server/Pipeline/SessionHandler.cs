@@ -29,7 +29,7 @@ internal sealed class SessionHandler(PipelineServices services, NodeSession sess
     public override void ChannelInactive(IChannelHandlerContext context)
     {
         services.Sessions.Remove(session);
-        if (services.Manager.Policy.LogSecurityEvents)
+        if (services.Gate.Policy.LogSecurityEvents)
         {
             SecurityLog.SessionClosed(services.Logger, session.Slot.Address.ToString(), session.NodeKey?.ToShortString() ?? "anonymous", _closeReason);
         }
@@ -72,7 +72,7 @@ internal sealed class SessionHandler(PipelineServices services, NodeSession sess
                 _closeReason = message is ProtocolFault fault
                     ? $"{DenyReason.ProtocolViolation.Code()} ({LogText.Escape(fault.Detail)})"
                     : DenyReason.ProtocolViolation.Code();
-                services.Manager.ReportRefusal(session.Slot.Address, session.NodeKey, DenyReason.ProtocolViolation);
+                services.Gate.ReportRefusal(session.Slot.Address, session.NodeKey, DenyReason.ProtocolViolation);
                 ChannelClosing.Refuse(context, DenyReason.ProtocolViolation);
                 break;
         }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
-using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
@@ -22,7 +21,8 @@ internal sealed class BootstrapDialer(
     OutboundPeerTracker tracker,
     PipelineServices services,
     IEventLoopGroup group,
-    ChannelTracker connections)
+    ChannelTracker connections,
+    Func<bool> lockedDown)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private readonly ReconnectBackoff _backoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
@@ -35,8 +35,7 @@ internal sealed class BootstrapDialer(
         var peer = tracker.Peer.ToString();
         while (!stop.IsCancellationRequested)
         {
-            var manager = services.Manager;
-            if (LockdownGate.RefusesAccept(manager.LockdownInForce(manager.Policy)))
+            if (lockedDown())
             {
                 // Locked down: no dialling at all (not even name resolution); resume within a second of the lift.
                 tracker.Waiting("lockdown: not dialling", services.Time.GetUtcNow() + LockdownPoll);
@@ -103,18 +102,17 @@ internal sealed class BootstrapDialer(
         {
             return (false, null);
         }
-        var manager = services.Manager;
-        manager.CheckConfigReload();
-        var accept = manager.EvaluateAccept(address, outbound: true);
+        var accept = await services.Gate.AcceptAsync(address, outbound: true).ConfigureAwait(false);
         if (!accept.Allowed || accept.Slot is null)
         {
             return (false, $"refused by this node's policy: {accept.Decision.Reason.Code()}");
         }
         var slot = accept.Slot;
         var handshake = new TaskCompletionSource<HandshakeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TcpSocketChannel? created = null;
         var bootstrap = new Bootstrap()
             .Group(group)
-            .ChannelFactory(() => new TcpSocketChannel(address.AddressFamily))
+            .ChannelFactory(() => created = new TcpSocketChannel(address.AddressFamily))
             .Option(ChannelOption.TcpNodelay, true)
             .Option(ChannelOption.ConnectTimeout, ConnectTimeout)
             .Handler(new OutboundChannelInitializer(services, slot, peer.PinnedKey, r =>
@@ -126,18 +124,30 @@ internal sealed class BootstrapDialer(
                 }
                 handshake.TrySetResult(r);
             }));
-        IChannel channel;
+        TcpSocketChannel channel;
         try
         {
-            channel = await bootstrap.ConnectAsync(new IPEndPoint(address, peer.Port)).ConfigureAwait(false);
+            await bootstrap.RegisterAsync().ConfigureAwait(false);
+            channel = created!;
+        }
+        catch (Exception ex) when (ex is SocketException or ChannelException or IOException or InvalidOperationException or AggregateException)
+        {
+            // No channel came to be, so no close will ever run: the one case released here (Release is idempotent).
+            slot.Release();
+            return (false, $"cannot open a connection to {address}:{peer.Port}: {ex.GetBaseException().Message}");
+        }
+        // From here the slot has the same release path as an accepted connection: the channel's close.
+        ConnectionAdmission.ReleaseOnClose(channel, slot);
+        connections.Add(channel);
+        try
+        {
+            await channel.ConnectAsync(new IPEndPoint(address, peer.Port)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ConnectException or IOException or TimeoutException or AggregateException)
         {
-            slot.Release();
+            await channel.CloseAsync().ConfigureAwait(false);
             return (false, $"cannot connect to {address}:{peer.Port}: {ex.GetBaseException().Message}");
         }
-        _ = channel.CloseCompletion.ContinueWith(static (_, s) => ((ConnectionSlot)s!).Release(), slot, TaskContinuationOptions.ExecuteSynchronously);
-        connections.Add(channel);
         try
         {
             var result = await handshake.Task.WaitAsync(stop).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using DotNetty.Buffers;
+using P2PSecurity.Core.Gate;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
 
@@ -10,7 +11,7 @@ namespace P2PSecurity.Server.Transport;
 /// is recorded as seen, so a forged copy sent first cannot suppress the genuine one. Ids are remembered for
 /// BROADCAST_MAX_AGE plus the clock skew: by then a replayed copy fails the manager's freshness check.
 /// </summary>
-internal sealed class BroadcastRelay(SessionRegistry sessions, SecurityManager manager, TimeProvider time)
+internal sealed class BroadcastRelay(SessionRegistry sessions, ISecurityGate gate, TimeProvider time)
 {
     private readonly SeenBroadcasts _seen = new();
     private long _relayed;
@@ -34,12 +35,12 @@ internal sealed class BroadcastRelay(SessionRegistry sessions, SecurityManager m
         {
             return SecurityDecision.Allow; // a second copy through another path: normal in a mesh
         }
-        var decision = manager.EvaluateBroadcast(from.Slot, message);
+        var decision = gate.Broadcast(from.Slot, message);
         if (!decision.Allowed)
         {
             return decision;
         }
-        var keepMs = (long)(manager.Policy.BroadcastMaxAge + SecurityManager.BroadcastFutureSkew).TotalMilliseconds;
+        var keepMs = (long)(gate.Policy.BroadcastMaxAge + SecurityManager.BroadcastFutureSkew).TotalMilliseconds;
         switch (_seen.TryAdd(message.Id, nowMs, keepMs))
         {
             case SeenResult.Duplicate:

@@ -3,7 +3,9 @@ using System.Net;
 using DotNetty.Transport.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Protocol;
+using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Hosting;
 using P2PSecurity.Server.Pipeline;
 using P2PSecurity.Server.Status;
@@ -15,7 +17,7 @@ namespace P2PSecurity.Server.Transport;
 /// connections), says goodbye to every session, closes what is left and stops the event loops, all within
 /// <see cref="ShutdownBound"/>.
 /// </summary>
-internal sealed class NodeServer(PipelineServices services, NodeServerStatus status, ServerOptions options, ILogger<NodeServer> logger) : IHostedService, IDisposable
+internal sealed class NodeServer(PipelineServices services, SecurityManager manager, NodeServerStatus status, ServerOptions options, ILogger<NodeServer> logger) : IHostedService, IDisposable
 {
     /// <summary>How long shutdown waits for goodbyes to be delivered before closing connections regardless.</summary>
     public static readonly TimeSpan GoodbyeBound = TimeSpan.FromSeconds(2);
@@ -31,13 +33,13 @@ internal sealed class NodeServer(PipelineServices services, NodeServerStatus sta
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var policy = services.Manager.Policy;
+        var policy = services.Gate.Policy;
         var address = IPAddress.Parse(policy.ListenAddress);
         var port = options.Port ?? policy.Port;
         _boss = new MultithreadEventLoopGroup(1);
         _workers = new MultithreadEventLoopGroup(options.WorkerThreads);
         var bootstrap = ListenerBootstrap.Create(_boss, _workers, address, logger)
-            .Handler(new AcceptGateHandler(services.Manager, services.Time))
+            .Handler(new AcceptGateHandler(services.Gate, services.Time))
             .ChildHandler(new InboundChannelInitializer(services));
         try
         {
@@ -56,7 +58,7 @@ internal sealed class NodeServer(PipelineServices services, NodeServerStatus sta
         {
             var tracker = new OutboundPeerTracker(peer);
             status.Track(tracker);
-            var dialer = new BootstrapDialer(tracker, services, _workers, services.Channels);
+            var dialer = new BootstrapDialer(tracker, services, _workers, services.Channels, () => LockdownGate.RefusesAccept(manager.LockdownInForce(manager.Policy)));
             _dialers.Add(Task.Run(() => dialer.RunAsync(_stopDialing.Token), CancellationToken.None));
         }
     }

@@ -5,6 +5,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>Step 1 over real sockets: refused addresses are closed at once, before any TLS byte.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class AcceptGateTests : IDisposable
 {
     private static readonly TimeSpan PromptClose = TimeSpan.FromSeconds(2);

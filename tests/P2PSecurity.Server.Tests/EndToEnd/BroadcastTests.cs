@@ -7,6 +7,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>Broadcast relay: every other node exactly once, and the signing rules.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class BroadcastTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

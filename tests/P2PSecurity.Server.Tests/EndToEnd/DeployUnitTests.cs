@@ -6,6 +6,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>deploy/p2psecurity.service, checked by systemd's own parser (<c>systemd-analyze verify</c>).</summary>
 [SupportedOSPlatform("linux")]
+[Trait("Tier", "EndToEnd")]
 public sealed class DeployUnitTests : IDisposable
 {
     private const string InstalledBinary = "/opt/p2psecurity/p2psecurity-server";

@@ -11,6 +11,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// in TLS, one waiting for its ClientHello, an anonymous session, a session proven with a network key no longer in
 /// force. Each is closed within a second, with a Refusal where TLS is up.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class EvictionTests : IDisposable
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);

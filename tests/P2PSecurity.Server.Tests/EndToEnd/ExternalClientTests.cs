@@ -10,6 +10,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// Clients no one here wrote the TLS of: Python's ssl module (with a protocol client written from
 /// docs/PROTOCOL.md) and <c>openssl s_client</c>, with identities made by openssl.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ExternalClientTests : IDisposable
 {
     // The distribution's interpreter when there is one: a version manager's shim can take a second to start.

@@ -4,6 +4,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>MAX_CONNECTIONS and MAX_PENDING_HANDSHAKES over real sockets on loopback.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class GlobalLimitsTests : IDisposable
 {
     private static readonly TimeSpan PromptClose = TimeSpan.FromSeconds(2);

@@ -12,6 +12,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// many addresses of one /64 are shown with synthetic addresses in the Core tests (Ipv6PrefixLimitTests). Nothing is
 /// skipped: a machine without ::1 fails here, it does not pass.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class Ipv6LoopbackLimitTests : IDisposable
 {
     private static readonly TimeSpan PromptClose = TimeSpan.FromSeconds(2);

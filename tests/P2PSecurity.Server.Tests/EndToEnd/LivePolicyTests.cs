@@ -6,6 +6,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>Live connections follow the policy file: edits apply without a restart, to new and live connections.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class LivePolicyTests : IDisposable
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);

@@ -6,6 +6,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// The memory figure of the benchmark harness at a tiny size: its servers run as child processes (as in the
 /// benchmark), every connection is welcomed and each server process reports every session open.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class LoadGenMemorySmokeTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// timed; speed is the benchmark's business. (<see cref="LoadGenMemorySmokeTests"/> has the memory figure, in a
 /// class of its own so that its server processes start while these run.)
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class LoadGenSmokeTests
 {
     internal static BenchSettings Tiny(int count) => new()

@@ -6,6 +6,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>A locked-down server does not dial its bootstrap peers, and dials again once the lockdown is lifted.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class LockdownDialTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

@@ -7,6 +7,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>METRICS_ADDRESS on the real program: /metrics in the Prometheus text format, checked by promtool.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed partial class MetricsEndpointTests : IDisposable
 {
     private const string Promtool = "/usr/bin/promtool";

@@ -6,6 +6,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>The node gate over real TLS on loopback: who is welcomed, who is refused and with which reason.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class NodeGateTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

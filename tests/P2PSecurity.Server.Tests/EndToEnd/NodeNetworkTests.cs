@@ -6,6 +6,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>BOOTSTRAP_ADDRESSES: two servers on one machine form a network.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class NodeNetworkTests : IDisposable
 {
     private readonly PolicyFolder _first = new();

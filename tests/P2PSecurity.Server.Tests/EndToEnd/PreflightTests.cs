@@ -12,6 +12,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// check, exit 0 without [ERR] and 1 with one.
 /// </summary>
 [SupportedOSPlatform("linux")]
+[Trait("Tier", "EndToEnd")]
 public sealed class PreflightTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

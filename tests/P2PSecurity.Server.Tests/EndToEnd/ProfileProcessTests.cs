@@ -3,6 +3,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>--profile NAME (or P2PSECURITY_PROFILE) runs on .env.NAME; an unknown profile does not start.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ProfileProcessTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

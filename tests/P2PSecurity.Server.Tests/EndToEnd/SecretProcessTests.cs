@@ -8,6 +8,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>The real program with its network key in a file or a systemd credential.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class SecretProcessTests : IDisposable
 {
     private const string Secret = "Zk4-file-held-network-key-7781";

@@ -3,6 +3,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>ENABLE_P2P_SECURITY=false needs SECURITY_OFF_ACK=I_UNDERSTAND, at start and at reload.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class SecurityOffProcessTests : IDisposable
 {
     private const string WhatToAdd = "to mean it, add the line SECURITY_OFF_ACK=I_UNDERSTAND to this file";

@@ -7,6 +7,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>The real program: start-up on a bare folder, a bad policy, SIGHUP, and shutting down on SIGTERM.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ServerProcessTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

@@ -8,6 +8,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// The server process refuses to start on a state database it cannot read, rather than start without the bans it
 /// holds (that would fail open), and leaves the file as it was for the operator to inspect.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class StateDatabaseStartTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

@@ -6,6 +6,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.EndToEnd;
 
 /// <summary>Slow, silent and hostile peers: handshake timeout, frame limits, malformed messages, message rate.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class StreamHygieneTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

@@ -13,6 +13,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// and the control socket answer, and STOPPING=1 on SIGTERM.
 /// </summary>
 [SupportedOSPlatform("linux")]
+[Trait("Tier", "EndToEnd")]
 public sealed class SystemdReadinessTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();

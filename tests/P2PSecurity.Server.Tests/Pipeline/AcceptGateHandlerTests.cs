@@ -22,7 +22,7 @@ public sealed class AcceptGateHandlerTests : IDisposable
     public async Task Accept_BlockedAddressWhileA100000EntryReloadRuns_IsRefusedWithoutWaitingForIt()
     {
         using var manager = Start(LargePolicy(extra: ""));
-        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
+        var server = new EmbeddedChannel(new AcceptGateHandler(manager.Gate, TimeProvider.System));
         _folder.ReplaceEnv(LargePolicy(extra: "127.0.0.98"));
 
         var first = new AcceptedChild("127.0.0.5");
@@ -50,7 +50,7 @@ public sealed class AcceptGateHandlerTests : IDisposable
     public async Task Accept_ConnectionThatFindsTheEdit_IsDecidedOnTheNewPolicy()
     {
         using var manager = Start(LargePolicy(extra: ""));
-        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
+        var server = new EmbeddedChannel(new AcceptGateHandler(manager.Gate, TimeProvider.System));
         _folder.ReplaceEnv(LargePolicy(extra: "127.0.0.5"));
 
         var now = new AcceptedChild("127.0.0.5");
@@ -73,7 +73,7 @@ public sealed class AcceptGateHandlerTests : IDisposable
         // The cause of the flaky end-to-end rate test behind the revert in 72da921: connections that waited for a
         // reload were decided on thread-pool threads in any order, so a later one could take an earlier one's token.
         using var manager = Start(LargePolicy(extra: "", rate: "10/min"));
-        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
+        var server = new EmbeddedChannel(new AcceptGateHandler(manager.Gate, TimeProvider.System));
         _folder.ReplaceEnv(LargePolicy(extra: "127.0.0.98", rate: "10/min"));
 
         var children = Enumerable.Range(0, 20).Select(_ => new AcceptedChild("127.0.0.5")).ToList();

@@ -21,7 +21,7 @@ public sealed class AcceptGatePrefixTests : IDisposable
     {
         _folder.WriteEnv("MAX_CONNECTIONS_PER_IP=3\nCONNECTION_RATE_LIMIT=100000/min\nIPV6_LIMIT_PREFIX=64\n");
         using var manager = SecurityManager.Create(_folder.EnvPath, NullLogger.Instance, TimeProvider.System);
-        var server = new EmbeddedChannel(new AcceptGateHandler(manager, TimeProvider.System));
+        var server = new EmbeddedChannel(new AcceptGateHandler(manager.Gate, TimeProvider.System));
         var children = Enumerable.Range(1, 1000).Select(i => new PeerChannel($"2001:db8:1:2:{i:x}:{i * 7:x}::{i:x}")).ToList();
 
         foreach (var child in children)

@@ -6,6 +6,7 @@ using P2PSecurity.Server.Pipeline;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>The frame decoder on an embedded channel: lengths are judged before any body is awaited or sized.</summary>
+[Trait("Tier", "Pipeline")]
 public sealed class FrameDecoderTests
 {
     private const int Max = 1024;

@@ -9,6 +9,7 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 /// The handshake deadline counts from the accept gate, and bytes that arrive after it never reach TLS (both found
 /// by the slow-clients harness, docs/RELIABILITY.md: under a burst, channels waited in the worker loop's queue).
 /// </summary>
+[Trait("Tier", "Pipeline")]
 public sealed class HandshakeTimeoutHandlerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);

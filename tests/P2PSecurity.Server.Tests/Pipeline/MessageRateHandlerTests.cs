@@ -9,6 +9,7 @@ using P2PSecurity.Server.Tests.Infrastructure;
 namespace P2PSecurity.Server.Tests.Pipeline;
 
 /// <summary>The message rate stage on an embedded channel, with time driven by hand.</summary>
+[Trait("Tier", "Pipeline")]
 public sealed class MessageRateHandlerTests : IDisposable
 {
     private readonly PolicyFolder _folder = new();
@@ -86,7 +87,7 @@ public sealed class MessageRateHandlerTests : IDisposable
         _folder.WriteEnv(env);
         var manager = SecurityManager.Create(_folder.EnvPath, time: _time);
         var slot = manager.EvaluateAccept(IPAddress.Loopback).Slot!;
-        return (manager, new EmbeddedChannel(new MessageRateHandler(manager, slot, new MessageFloodGuard(_time))));
+        return (manager, new EmbeddedChannel(new MessageRateHandler(manager.Gate, slot, new MessageFloodGuard(_time))));
     }
 
     public void Dispose() => _folder.Dispose();

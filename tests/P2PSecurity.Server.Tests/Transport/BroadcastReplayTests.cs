@@ -109,7 +109,7 @@ public sealed class BroadcastReplayTests : IDisposable
         {
             folder.WriteEnv("ENABLE_MESSAGE_SIGNING=true\nMAX_CONNECTIONS_PER_IP=10\n");
             _manager = SecurityManager.Create(folder.EnvPath, time: time);
-            _relay = new BroadcastRelay(Sessions, _manager, time);
+            _relay = new BroadcastRelay(Sessions, _manager.Gate, time);
             _sender = Welcomed(new EmbeddedChannel(), sender);
             Sessions.Add(_sender);
             _receiverChannel = AddReceiver(receiver);
