@@ -25,8 +25,8 @@ public class FleetAcceptBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _plain = new BenchPolicy("MAX_CONNECTIONS_PER_IP=100000\nCONNECTION_RATE_LIMIT=100000000/s\n");
-        _fleet = new BenchPolicy("MAX_CONNECTIONS_PER_IP=100000\nCONNECTION_RATE_LIMIT=100000000/s\n");
+        _plain = new BenchPolicy("MAX_CONNECTIONS_PER_IP=100000\nCONNECTION_RATE_LIMIT=1000000/s\n");
+        _fleet = new BenchPolicy("MAX_CONNECTIONS_PER_IP=100000\nCONNECTION_RATE_LIMIT=1000000/s\n");
         var decisions = Enumerable.Range(0, Decisions)
             .Select(i => new FleetDecision(i % 2 == 0 ? FleetAction.Block : FleetAction.Ban,
                 BanTarget.ForRange(Core.Policy.IpAddressKey.From(IPAddress.Parse($"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}")), 128),
