@@ -73,7 +73,7 @@ public sealed class BanEndToEndTests
         Assert.True(await RawPeer.ClosedAtAcceptAsync(second.EndPoint, "127.0.0.2", AcceptWindow, ct));
         Assert.Equal(DenyReason.NodeBanned, (await HandshakeAsync(second, dave, "127.0.0.3", ct)).Reason);
         var bans = await BansAsync(folder);
-        Assert.Equal(["127.0.0.2", dave.NodeKey.ToString()], bans.Select(b => b.Target).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "127.0.0.2", dave.NodeKey.ToString() }.Order(StringComparer.Ordinal), bans.Select(b => b.Target).Order(StringComparer.Ordinal));
         Assert.All(bans, b => Assert.InRange(b.SecondsLeft!.Value, 6000, 7200));
     }
 

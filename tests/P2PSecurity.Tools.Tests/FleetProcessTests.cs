@@ -134,6 +134,12 @@ public sealed class FleetProcessTests
         await fleet.WaitEveryNodeAsync("127.0.0.71", refused: true, Bound);
         await fleet.WaitEveryNodeAsync("127.0.0.72", refused: true, Bound);
         await fleet.WaitEveryNodeAsync("127.0.0.70", refused: true, Bound);
+        foreach (var (folder, _) in fleet.Nodes)
+        {
+            // A node can have caught up through a snapshot read while its follower's own connection is still in its
+            // reconnect backoff (at most 5 s): wait for the follower, bounded, then compare.
+            await WaitAsync(async () => (await fleet.FleetAsync(folder)).Connected, "the node's follower to reconnect");
+        }
         var a = await fleet.FleetAsync(folderA);
         foreach (var (folder, _) in fleet.Nodes)
         {

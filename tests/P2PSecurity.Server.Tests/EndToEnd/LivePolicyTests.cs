@@ -109,6 +109,9 @@ public sealed class LivePolicyTests : IDisposable
 
         Assert.Equal(0, bytes);
         Assert.Equal(revision + 1, server.Manager.Policy.Revision);
+        // The connection that found the edit is decided as soon as the new policy is in force, before the reload
+        // finishes its eviction pass and records its result: wait (bounded) for the record.
+        await Wait.UntilAsync(() => server.Manager.LastReload.Revision == revision + 1, "the reload's result to be recorded");
         Assert.Equal("connection", server.Manager.LastReload.Trigger);
     }
 
@@ -128,6 +131,9 @@ public sealed class LivePolicyTests : IDisposable
 
         Assert.Equal(0, bytes);
         Assert.Equal(revision + 1, server.Manager.Policy.Revision);
+        // The connection that found the edit is decided as soon as the new policy is in force, before the reload
+        // finishes its eviction pass and records its result: wait (bounded) for the record.
+        await Wait.UntilAsync(() => server.Manager.LastReload.Revision == revision + 1, "the reload's result to be recorded");
         Assert.Equal("connection", server.Manager.LastReload.Trigger);
     }
 
