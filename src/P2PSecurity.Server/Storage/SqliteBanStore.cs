@@ -175,40 +175,40 @@ public sealed class SqliteBanStore : IBanStore
             using var tx = _connection.BeginTransaction();
             if (changes.Deletes.Count > 0)
             {
-                using var delete = Command(tx, "DELETE FROM bans WHERE target = $t;", "$t");
+                using var delete = PreparedCommands.Prepare(_connection, tx, "DELETE FROM bans WHERE target = $t;", "$t");
                 foreach (var target in changes.Deletes)
                 {
-                    Run(delete, target.ToString());
+                    PreparedCommands.Run(delete, target.ToString());
                 }
             }
             if (changes.Upserts.Count > 0)
             {
-                using var upsert = Command(tx,
+                using var upsert = PreparedCommands.Prepare(_connection, tx,
                     "INSERT INTO bans (target, source, reason, made_at_ms, expires_at_ms) VALUES ($t, $s, $r, $m, $e) " +
                     "ON CONFLICT(target) DO UPDATE SET source = excluded.source, reason = excluded.reason, made_at_ms = excluded.made_at_ms, expires_at_ms = excluded.expires_at_ms;",
                     "$t", "$s", "$r", "$m", "$e");
                 foreach (var ban in changes.Upserts)
                 {
-                    Run(upsert, ban.Target.ToString(), ban.Source.Name(), ban.Reason, ban.MadeAtMs, ban.IsForever ? DBNull.Value : ban.ExpiresAtMs);
+                    PreparedCommands.Run(upsert, ban.Target.ToString(), ban.Source.Name(), ban.Reason, ban.MadeAtMs, ban.IsForever ? DBNull.Value : ban.ExpiresAtMs);
                 }
             }
             if (changes.ForgottenOffenders.Count > 0)
             {
-                using var forget = Command(tx, "DELETE FROM offenders WHERE block = $b;", "$b");
+                using var forget = PreparedCommands.Prepare(_connection, tx, "DELETE FROM offenders WHERE block = $b;", "$b");
                 foreach (var key in changes.ForgottenOffenders)
                 {
-                    Run(forget, Bytes(key));
+                    PreparedCommands.Run(forget, Bytes(key));
                 }
             }
             if (changes.Offenders.Count > 0)
             {
-                using var offender = Command(tx,
+                using var offender = PreparedCommands.Prepare(_connection, tx,
                     "INSERT INTO offenders (block, strikes, window_start_ms, bans, last_ban_ms) VALUES ($b, $s, $w, $n, $l) " +
                     "ON CONFLICT(block) DO UPDATE SET strikes = excluded.strikes, window_start_ms = excluded.window_start_ms, bans = excluded.bans, last_ban_ms = excluded.last_ban_ms;",
                     "$b", "$s", "$w", "$n", "$l");
                 foreach (var o in changes.Offenders)
                 {
-                    Run(offender, Bytes(o.Key), o.Strikes, o.WindowStartMs, o.Bans, o.LastBanMs);
+                    PreparedCommands.Run(offender, Bytes(o.Key), o.Strikes, o.WindowStartMs, o.Bans, o.LastBanMs);
                 }
             }
             tx.Commit();
@@ -218,28 +218,6 @@ public sealed class SqliteBanStore : IBanStore
         {
             throw new BanStoreException(Describe(Path, ex), ex);
         }
-    }
-
-    private SqliteCommand Command(SqliteTransaction tx, string sql, params string[] names)
-    {
-        var cmd = _connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var name in names)
-        {
-            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-        cmd.Prepare();
-        return cmd;
-    }
-
-    private static void Run(SqliteCommand cmd, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            cmd.Parameters[i].Value = values[i];
-        }
-        cmd.ExecuteNonQuery();
     }
 
     private static byte[] Bytes(UInt128 key)

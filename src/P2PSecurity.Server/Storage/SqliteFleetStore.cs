@@ -67,19 +67,19 @@ public sealed class SqliteFleetStore(SqliteBanStore database, string path, strin
     {
         {
             using var tx = connection.BeginTransaction();
-            using var delete = Command(connection, tx, "DELETE FROM fleet_decisions WHERE target = $t AND row_kind = $k;", "$t", "$k");
-            using var upsert = Command(connection, tx,
+            using var delete = PreparedCommands.Prepare(connection, tx, "DELETE FROM fleet_decisions WHERE target = $t AND row_kind = $k;", "$t", "$k");
+            using var upsert = PreparedCommands.Prepare(connection, tx,
                 "INSERT INTO fleet_decisions (target, row_kind, decision) VALUES ($t, $k, $d) ON CONFLICT(target, row_kind) DO UPDATE SET decision = excluded.decision;",
                 "$t", "$k", "$d");
             foreach (var change in changes)
             {
                 if (change.Now is { } now)
                 {
-                    Run(upsert, change.Target.ToString(), (int)change.Row, now.ToString());
+                    PreparedCommands.Run(upsert, change.Target.ToString(), (int)change.Row, now.ToString());
                 }
                 else
                 {
-                    Run(delete, change.Target.ToString(), (int)change.Row);
+                    PreparedCommands.Run(delete, change.Target.ToString(), (int)change.Row);
                 }
             }
             WriteLastId(connection, tx, lastId);
@@ -97,16 +97,16 @@ public sealed class SqliteFleetStore(SqliteBanStore database, string path, strin
     private void Replace(SqliteConnection connection, StreamId lastId, IReadOnlyCollection<FleetDecision> inForce)
     {
         using var tx = connection.BeginTransaction();
-        using (var clear = Command(connection, tx, "DELETE FROM fleet_decisions;"))
+        using (var clear = PreparedCommands.Prepare(connection, tx, "DELETE FROM fleet_decisions;"))
         {
             clear.ExecuteNonQuery();
         }
-        using var insert = Command(connection, tx,
+        using var insert = PreparedCommands.Prepare(connection, tx,
             "INSERT INTO fleet_decisions (target, row_kind, decision) VALUES ($t, $k, $d) ON CONFLICT(target, row_kind) DO UPDATE SET decision = excluded.decision;",
             "$t", "$k", "$d");
         foreach (var d in inForce)
         {
-            Run(insert, d.Target.ToString(), (int)(d.Action == FleetAction.Allow ? FleetRow.Allow : FleetRow.Refusal), d.ToString());
+            PreparedCommands.Run(insert, d.Target.ToString(), (int)(d.Action == FleetAction.Allow ? FleetRow.Allow : FleetRow.Refusal), d.ToString());
         }
         WriteLastId(connection, tx, lastId);
         tx.Commit();
@@ -114,33 +114,11 @@ public sealed class SqliteFleetStore(SqliteBanStore database, string path, strin
 
     private void WriteLastId(SqliteConnection connection, SqliteTransaction tx, StreamId lastId)
     {
-        using (var clear = Command(connection, tx, "DELETE FROM fleet_meta WHERE fleet <> $f;", "$f"))
+        using (var clear = PreparedCommands.Prepare(connection, tx, "DELETE FROM fleet_meta WHERE fleet <> $f;", "$f"))
         {
-            Run(clear, fleet);
+            PreparedCommands.Run(clear, fleet);
         }
-        using var meta = Command(connection, tx, "INSERT INTO fleet_meta (fleet, last_id) VALUES ($f, $l) ON CONFLICT(fleet) DO UPDATE SET last_id = excluded.last_id;", "$f", "$l");
-        Run(meta, fleet, lastId.ToString());
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] names)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var name in names)
-        {
-            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-        cmd.Prepare();
-        return cmd;
-    }
-
-    private static void Run(SqliteCommand cmd, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            cmd.Parameters[i].Value = values[i];
-        }
-        cmd.ExecuteNonQuery();
+        using var meta = PreparedCommands.Prepare(connection, tx, "INSERT INTO fleet_meta (fleet, last_id) VALUES ($f, $l) ON CONFLICT(fleet) DO UPDATE SET last_id = excluded.last_id;", "$f", "$l");
+        PreparedCommands.Run(meta, fleet, lastId.ToString());
     }
 }
