@@ -27,10 +27,13 @@ public static class ServerCall
     /// <summary>
     /// After an edit: asks the server, if one runs, to reload and waits for the answer, so that when the command
     /// returns the change is in force. No server is not an error; the file is read when the server starts.
+    /// <paramref name="writtenSha256"/> (the bytes the edit wrote) lets the server answer with the reload that applied
+    /// them when its poll was first.
     /// </summary>
-    public static async Task<ServerReloadOutput> ReloadIfRunningAsync(ToolContext context, CancellationToken cancellationToken)
+    public static async Task<ServerReloadOutput> ReloadIfRunningAsync(ToolContext context, string? writtenSha256, CancellationToken cancellationToken)
     {
-        var result = await context.Client().SendAsync(ControlRequest.Of(ControlProtocol.Requests.Reload), cancellationToken);
+        var request = new ControlRequest { Type = ControlProtocol.Requests.Reload, WrittenSha256 = writtenSha256 };
+        var result = await context.Client().SendAsync(request, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         return result.Status switch
         {

@@ -13,7 +13,7 @@ internal sealed class ListEdit(ToolContext context)
     {
         var result = edit(new PolicyFileEditor(context.EnvFile));
         // Even a no-op asks for a reload: the file may hold the entry while the server has not read it yet.
-        var server = await ServerCall.ReloadIfRunningAsync(context, cancellationToken);
+        var server = await ServerCall.ReloadIfRunningAsync(context, result.WrittenSha256, cancellationToken);
         var code = server.Status switch
         {
             ServerReloadOutput.Refused => ExitCodes.InvalidPolicy,

@@ -38,6 +38,13 @@ public sealed class ControlRequest
     /// <summary>reload: apply an emptied policy file (the embedded defaults) instead of keeping the last good policy.</summary>
     public bool? AcceptEmpty { get; set; }
 
+    /// <summary>
+    /// reload, after the caller wrote the policy file: the SHA-256 (lower-case hex) of the bytes written. When another
+    /// trigger (the poll, a connection's check) applied those bytes first, the answer is that reload, with the changes
+    /// and the sessions it closed, instead of "unchanged".
+    /// </summary>
+    public string? WrittenSha256 { get; set; }
+
     /// <summary>dashboard-password: the new password. Hashed at once by the server, never logged nor answered.</summary>
     public string? Password { get; set; }
 

@@ -10,6 +10,7 @@ namespace P2PSecurity.Core.Editing;
 /// <param name="Written">True when the file was replaced.</param>
 /// <param name="Policy">The policy the file holds now.</param>
 /// <param name="Warnings">Findings the operator should see (new validation warnings, lock-outs, host bits).</param>
+/// <param name="WrittenSha256">When <paramref name="Written"/>: the SHA-256 of the bytes written (lower-case hex), to pass to the reload.</param>
 public sealed record PolicyEditResult(
     string Path,
     EditOutcome Outcome,
@@ -17,4 +18,5 @@ public sealed record PolicyEditResult(
     string Entry,
     bool Written,
     SecurityPolicy Policy,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    string? WrittenSha256 = null);

@@ -117,7 +117,7 @@ public sealed class PolicyFileEditor(string path, TimeSpan? lockTimeout = null)
         {
             throw new PolicyEditException(PolicyEditFailure.Io, $"cannot write {target}: {ex.Message}; the file is unchanged", ex);
         }
-        return new PolicyEditResult(target, result.Outcome, list, entry, true, policy, warnings);
+        return new PolicyEditResult(target, result.Outcome, list, entry, true, policy, warnings, PolicyFileRewriter.Sha256(result.Text));
     }
 
     /// <summary>

@@ -202,11 +202,27 @@ public sealed partial class SecurityManager : IDisposable
     /// As <see cref="Reload(string)"/>; with <paramref name="acceptEmpty"/> an emptied file is applied (the embedded
     /// defaults) instead of being held back (see <see cref="TruncatedFileGuard"/>). Only an operator asks for that.
     /// </summary>
-    public ReloadResult Reload(string trigger, bool acceptEmpty)
+    public ReloadResult Reload(string trigger, bool acceptEmpty) => Reload(trigger, acceptEmpty, writtenSha256: null);
+
+    /// <summary>
+    /// As <see cref="Reload(string, bool)"/>, asked by whoever just wrote the file (a tool, the dashboard):
+    /// <paramref name="writtenSha256"/> is the SHA-256 of the bytes written. When another trigger (the poll, a
+    /// connection's check) put exactly those bytes in force first, the answer is that reload, so the writer still
+    /// learns what changed and which sessions were closed.
+    /// </summary>
+    public ReloadResult Reload(string trigger, bool acceptEmpty, string? writtenSha256)
     {
         lock (_reloadLock)
         {
-            return ReloadLocked(trigger, force: true, acceptEmpty);
+            var result = ReloadLocked(trigger, force: true, acceptEmpty);
+            if (result.Outcome == ReloadOutcome.Unchanged && writtenSha256 is not null &&
+                LastReload is { Outcome: ReloadOutcome.Applied } applied &&
+                Policy is var inForce && applied.Revision == inForce.Revision &&
+                string.Equals(inForce.ContentHash, writtenSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                return applied;
+            }
+            return result;
         }
     }
 

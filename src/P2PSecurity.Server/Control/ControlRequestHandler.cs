@@ -40,7 +40,7 @@ internal sealed class ControlRequestHandler : IDisposable
         return request.Type switch
         {
             Requests.Status => new ControlResponse { Ok = true, Type = request.Type, Status = WithBans(StatusBuilder.Build(_manager, _server, PolicyLoadedAt)) },
-            Requests.Reload => new ControlResponse { Ok = true, Type = request.Type, Reload = ReloadInfo.From(_manager.Reload("control", request.AcceptEmpty == true)) },
+            Requests.Reload => new ControlResponse { Ok = true, Type = request.Type, Reload = ReloadInfo.From(_manager.Reload("control", request.AcceptEmpty == true, request.WrittenSha256)) },
             Requests.CheckLive => CheckLive(request),
             Requests.Lockdown => LockdownRequest.Handle(_manager, request),
             Requests.Pending => new ControlResponse

@@ -61,7 +61,11 @@ internal sealed class DashboardOperations
             return EditAnswer.Failed(action, ControlProtocol.ErrorCodes.InvalidArgument, ex.Message, manager.Policy.Revision);
         }
         // Even a no-op reloads: the file may hold the entry while the server has not read it yet (as the tools do).
-        var reload = control.Handle(ControlRequest.Of(ControlProtocol.Requests.Reload)).Reload!;
+        var reload = control.Handle(new ControlRequest
+        {
+            Type = ControlProtocol.Requests.Reload,
+            WrittenSha256 = result.WrittenSha256,
+        }).Reload!;
         if (add && list == PolicyList.AllowedNodeKeys)
         {
             lock (_ignoredGate)

@@ -171,7 +171,11 @@ internal sealed class PolicyFileOperations(SecurityManager manager, ControlReque
             return EditAnswer.Failed(action, code, ex.Message, manager.Policy.Revision);
         }
         // The same reload the tools ask for; even an unchanged file reloads, so the answer is the revision in force.
-        var reload = control.Handle(ControlRequest.Of(ControlProtocol.Requests.Reload)).Reload!;
+        var reload = control.Handle(new ControlRequest
+        {
+            Type = ControlProtocol.Requests.Reload,
+            WrittenSha256 = result.Written ? result.Sha256 : null,
+        }).Reload!;
         return new EditAnswer
         {
             Ok = reload.Succeeded,

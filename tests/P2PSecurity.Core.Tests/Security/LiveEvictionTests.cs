@@ -1,4 +1,5 @@
 using System.Net;
+using P2PSecurity.Core.Editing;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Core.Tests.TestSupport;
@@ -25,6 +26,28 @@ public sealed class LiveEvictionTests
         Assert.Equal(1, result.SessionsClosed);
         Assert.Equal([DenyReason.NodeBlocked], pending.Evictions);
         Assert.Empty(bystander.Evictions);
+    }
+
+    [Fact]
+    public void Reload_AfterAWriteThePollAppliedFirst_AnswersWithThatReloadAndItsEvictions()
+    {
+        using var h = new ManagerHarness(string.Empty);
+        var pending = Secured(h, "10.0.0.1", TestKeys.Key(1));
+        var text = $"BLOCKED_NODE_KEYS={TestKeys.Hex(1)}\n";
+        h.Write(text);
+        Assert.True(h.Manager.CheckConfigReload()); // the poll, before the writer's own reload request arrives
+
+        var plain = h.Manager.Reload("control");
+        var written = h.Manager.Reload("control", acceptEmpty: false, PolicyFileRewriter.Sha256(text));
+        var other = h.Manager.Reload("control", acceptEmpty: false, PolicyFileRewriter.Sha256("BLOCKED_NODE_KEYS=\n"));
+
+        Assert.Equal(ReloadOutcome.Unchanged, plain.Outcome);
+        Assert.Equal(ReloadOutcome.Applied, written.Outcome);
+        Assert.Equal(2, written.Revision);
+        Assert.Equal(1, written.SessionsClosed);
+        Assert.Single(written.Changes);
+        Assert.Equal(ReloadOutcome.Unchanged, other.Outcome); // bytes that are not the ones in force: no borrowed answer
+        Assert.Equal([DenyReason.NodeBlocked], pending.Evictions);
     }
 
     [Fact]
