@@ -77,6 +77,8 @@ internal sealed class FleetService : IHostedService, IAsyncDisposable
     {
         _link?.Start(_logger);
         _manager.PolicyChanged += OnPolicyChanged;
+        // A reload between the fleet's opening and this subscription (the policy check starts first) is not missed.
+        Schedule();
         return Task.CompletedTask;
     }
 
@@ -86,6 +88,11 @@ internal sealed class FleetService : IHostedService, IAsyncDisposable
         {
             return;
         }
+        Schedule();
+    }
+
+    private void Schedule()
+    {
         lock (_chain)
         {
             _pending = _pending.ContinueWith(_ => ReconcileAsync(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
