@@ -26,7 +26,7 @@ public sealed partial class FleetApiTests
         await using var fleet = await FleetNodes.StartAsync(1);
         var (folderA, serverA) = await fleet.AddNodeAsync("--dashboard", "127.0.0.1:0");
         var fileBefore = await File.ReadAllTextAsync(folderA.EnvPath, Ct);
-        using var api = Api(folderA, serverA);
+        using var api = await ApiAsync(folderA, serverA);
         var key = new string('c', 64);
 
         var ban = await SendAsync(api, HttpMethod.Post, "/api/v1/bans", new { target = "127.0.0.80", duration = "1h", fleet = true });
@@ -71,7 +71,7 @@ public sealed partial class FleetApiTests
     {
         await using var fleet = await FleetNodes.StartAsync(0);
         var (folder, server) = await fleet.AddNodeAsync("--dashboard", "127.0.0.1:0");
-        using var api = Api(folder, server);
+        using var api = await ApiAsync(folder, server);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(api, HttpMethod.Post, "/api/v1/addresses/blocked", new { target = "127.0.0.90", fleet = true })).Status);
 
         // A forged unblock XADD-ed straight into Redis: counted in the API's status, the block stays.
@@ -101,9 +101,10 @@ public sealed partial class FleetApiTests
         Assert.Equal(1, info.GetProperty("decisions_in_force").GetInt32());
     }
 
-    private static HttpClient Api(TempFolder folder, ServerProcess server)
+    private static async Task<HttpClient> ApiAsync(TempFolder folder, ServerProcess server)
     {
-        var url = new Uri(DashboardLine().Match(server.Output).Groups[1].Value);
+        // The dashboard's line may come after the listener's and the control socket, which is all the start waits for.
+        var url = new Uri((await server.WaitForLineAsync(DashboardLine().ToString())).Groups[1].Value);
         var client = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority)) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(folder.File("dashboard.token")).Trim());
         return client;
