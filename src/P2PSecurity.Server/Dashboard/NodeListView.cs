@@ -95,7 +95,7 @@ internal sealed class NodeListView
         return new NodeSlice(shown, total, page, size, pages);
     }
 
-    private static SortedNodeKeys Moved(SortedNodeKeys? sorted, FrozenSet<NodeKey>? before, FrozenSet<NodeKey> after)
+    private static SortedNodeKeys Moved(SortedNodeKeys? sorted, NodeKeySet? before, NodeKeySet after)
     {
         if (sorted is null || before is null)
         {

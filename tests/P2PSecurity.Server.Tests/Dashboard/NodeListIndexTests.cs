@@ -18,8 +18,8 @@ public sealed class NodeListIndexTests : IDisposable
     private SecurityPolicy Policy(IEnumerable<NodeKey> allowed, IEnumerable<NodeKey>? blocked = null, SecurityPolicy? reuseBlockedOf = null) => new()
     {
         Revision = ++_revision,
-        AllowedNodeKeys = allowed.ToFrozenSet(),
-        BlockedNodeKeys = reuseBlockedOf?.BlockedNodeKeys ?? (blocked ?? []).ToFrozenSet(),
+        AllowedNodeKeys = NodeKeySet.Create(allowed),
+        BlockedNodeKeys = reuseBlockedOf?.BlockedNodeKeys ?? NodeKeySet.Create(blocked ?? []),
     };
 
     private void Labels(params (NodeKey Key, string Label)[] labels)
