@@ -12,6 +12,9 @@ internal sealed class SecretFilesWatch
 
     public static readonly SecretFilesWatch Empty = new([], [], []);
 
+    /// <summary>A stamp no real file has (a size of -1): a file with it counts as moved at the next check.</summary>
+    private static readonly FileStamp Unseen = new(true, 0, 0, -1, 0, 0);
+
     private SecretFilesWatch(string[] paths, byte[][] utf8, FileStamp[] stamps)
     {
         _paths = paths;
@@ -34,6 +37,30 @@ internal sealed class SecretFilesWatch
         for (var i = 0; i < p.Length; i++)
         {
             stamps[i] = FileStamp.Read(p[i], utf8[i]);
+        }
+        return new SecretFilesWatch(p, utf8, stamps);
+    }
+
+    /// <summary>
+    /// A watch of <paramref name="paths"/>, the files a load just named. A file this watch had keeps its stamp, taken
+    /// before the load read it, so a write during the load is still seen. A file first named by this load was read
+    /// before anything stamped it: stamping it now could hide a write between that read and now (a key file replaced
+    /// just after a policy file that names a new previous-key file). It gets a stamp no file has instead, so the next
+    /// check reads the files once more, which costs a load that finds the same keys.
+    /// </summary>
+    public SecretFilesWatch For(IReadOnlyList<string> paths)
+    {
+        if (paths.Count == 0)
+        {
+            return Empty;
+        }
+        var p = paths.ToArray();
+        var utf8 = p.Select(FileStamp.Utf8).ToArray();
+        var stamps = new FileStamp[p.Length];
+        for (var i = 0; i < p.Length; i++)
+        {
+            var known = Array.IndexOf(_paths, p[i]);
+            stamps[i] = known >= 0 ? _stamps[known] : Unseen;
         }
         return new SecretFilesWatch(p, utf8, stamps);
     }

@@ -301,7 +301,7 @@ public sealed partial class SecurityManager : IDisposable
         {
             _parsed = loaded.Parsed;
         }
-        Volatile.Write(ref _secrets, secretsBefore.Covers(loaded.SecretFiles) ? secretsBefore : SecretFilesWatch.Take(loaded.SecretFiles));
+        Volatile.Write(ref _secrets, secretsBefore.Covers(loaded.SecretFiles) ? secretsBefore : secretsBefore.For(loaded.SecretFiles));
         if (loaded.Policy is not null && hash == current.ContentHash && SameNetworkKeys(current, loaded.Policy))
         {
             // Same file, and the secret files (touched, or an explicit reload) hold the same keys.
