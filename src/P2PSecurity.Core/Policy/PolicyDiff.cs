@@ -57,6 +57,7 @@ public static class PolicyDiff
         Scalar(PolicyKeys.MetricsAddress, WebListenAddress.Format(before.MetricsAddress), WebListenAddress.Format(after.MetricsAddress));
         Scalar(PolicyKeys.StateDatabase, before.StateDatabase, after.StateDatabase);
         Bans.AutoBanDiff.Compute(changes, before.AutoBan, after.AutoBan);
+        Fleet.FleetSettingsDiff.Compute(changes, before.Fleet, after.Fleet);
         return changes;
     }
 
