@@ -190,7 +190,7 @@ public sealed partial class BanList : IPolicySource<BanSnapshot>, IDisposable
 
     private void Publish()
     {
-        var snapshot = BanSnapshot.Build(++_version, _table.Values);
+        var snapshot = BanSnapshot.FromSorted(++_version, _table.Sorted(Current.Sorted));
         Interlocked.Exchange(ref _current, snapshot);
         Published?.Invoke();
     }
