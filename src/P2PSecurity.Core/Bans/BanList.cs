@@ -71,6 +71,7 @@ public sealed partial class BanList : IPolicySource<BanSnapshot>, IDisposable
         var contents = store.Load();
         var list = new BanList(store, settings, logger, time, strikeCapacity);
         var now = list.NowMs;
+        list._table.Reserve(contents.Bans.Count, contents.Bans.Count(b => b.Source == BanSource.Automatic));
         foreach (var ban in contents.Bans)
         {
             list._table.TryPut(ban, int.MaxValue, out _, out _);

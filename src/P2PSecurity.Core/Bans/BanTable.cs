@@ -9,6 +9,9 @@ internal sealed class BanTable
 {
     // The bans themselves, found by their target (SameTarget): 16 bytes an entry, where a dictionary keyed by the
     // 48-byte target held the target twice (key and ban) in 80-byte entries.
+    /// <summary>Changes a batch usually makes (BanList's batches are at most 4,096 operations).</summary>
+    private const int RecordKept = 8192;
+
     private static readonly Comparer<Ban> Order = Comparer<Ban>.Create(BanRangeIndex.ByOrder);
 
     private readonly HashSet<Ban> _bans = new(SameTarget.Instance);
@@ -30,6 +33,14 @@ internal sealed class BanTable
     public int FullSorts { get; private set; }
 
     public IReadOnlyCollection<Ban> Values => _bans;
+
+    /// <summary>Makes room for <paramref name="count"/> bans (<paramref name="automatic"/> of them automatic) at once, for a load, rather than growing by doubling.</summary>
+    public void Reserve(int count, int automatic)
+    {
+        _bans.EnsureCapacity(count);
+        _automatic.EnsureCapacity(automatic);
+        _added.Capacity = Math.Max(_added.Capacity, count);
+    }
 
     public Ban? Get(BanTarget target) => _bans.TryGetValue(Probe(target), out var ban) ? ban : null;
 
@@ -161,11 +172,13 @@ internal sealed class BanTable
     {
         // The bans put in since, still held and not in previous (one put back after a failed write may be there
         // already, or be listed twice), each once.
+        // With nothing taken out, nothing was put in twice or is in previous already (it would have been taken
+        // out first): a load of a million bans needs no set to tell.
         var fresh = new List<Ban>(_added.Count);
-        var seen = new HashSet<Ban>(ReferenceEqualityComparer.Instance);
+        var seen = _taken.Count > 0 ? new HashSet<Ban>(ReferenceEqualityComparer.Instance) : null;
         foreach (var ban in _added)
         {
-            if (IsHeld(ban) && !In(previous, ban) && seen.Add(ban))
+            if (seen is null || (IsHeld(ban) && !In(previous, ban) && seen.Add(ban)))
             {
                 fresh.Add(ban);
             }
@@ -197,8 +210,15 @@ internal sealed class BanTable
             result[n++] = fresh[f++];
         }
         var complete = n == result.Length && f == fresh.Count;
+        // A load or a flood leaves these large: give that back, keep what a usual batch needs.
+        var large = _added.Count > RecordKept || _taken.Count > RecordKept;
         _added.Clear();
         _taken.Clear();
+        if (large)
+        {
+            _added.Capacity = RecordKept;
+            _taken.TrimExcess();
+        }
         if (!complete)
         {
             // Only if the record of changes missed one (a bug): never publish a wrong snapshot; sort the table.
