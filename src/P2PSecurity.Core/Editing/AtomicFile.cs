@@ -17,12 +17,18 @@ public static class AtomicFile
     private static readonly EnumerationOptions StaleSearch = new() { AttributesToSkip = 0, MatchType = MatchType.Simple, RecurseSubdirectories = false };
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    public static void Write(string path, ReadOnlySpan<byte> bytes) => Write(path, bytes, mode: null);
+
+    /// <summary>
+    /// As <see cref="Write(string, ReadOnlySpan{byte})"/>, the new file with exactly <paramref name="mode"/> whatever the
+    /// old one had (a secret file is written 0600 even over a 0644 one).
+    /// </summary>
+    public static void Write(string path, ReadOnlySpan<byte> bytes, UnixFileMode? mode)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         var temp = Path.Combine(directory, $"{TempPrefix(full)}{Environment.ProcessId}-{Random.Shared.Next():x8}");
-        UnixFileMode? mode = OperatingSystem.IsWindows() ? null : File.Exists(full) ? File.GetUnixFileMode(full) : NewFileMode;
+        mode = OperatingSystem.IsWindows() ? null : mode ?? (File.Exists(full) ? File.GetUnixFileMode(full) : NewFileMode);
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };

@@ -23,10 +23,10 @@ internal static class NetworkKeyReader
         }
         var before = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         var (current, currentSource) = ReadOne(PolicyKeys.NetworkSecretKey, PolicyKeys.NetworkSecretKeyFile,
-            credential is not null && File.Exists(credential) ? credential : null, values, diagnostics, sourcePath, files, inlineSecret);
+            credential is not null && File.Exists(credential) ? credential : null, values, diagnostics, sourcePath, files, inlineSecret, context.CandidateSecrets);
         var currentFailed = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error) > before;
         var (previous, previousSource) = ReadOne(PolicyKeys.NetworkSecretKeyPrevious, PolicyKeys.NetworkSecretKeyPreviousFile,
-            null, values, diagnostics, sourcePath, files, inlineSecret);
+            null, values, diagnostics, sourcePath, files, inlineSecret, context.CandidateSecrets);
 
         if (previous.Length > 0 && current.Length == 0 && !currentFailed)
         {
@@ -47,7 +47,8 @@ internal static class NetworkKeyReader
 
     private static (string Secret, string Source) ReadOne(
         string inlineKey, string fileKey, string? credential, IReadOnlyDictionary<string, EnvAssignment> values,
-        List<PolicyDiagnostic> diagnostics, string? sourcePath, List<string> files, Func<string, string> inlineSecret)
+        List<PolicyDiagnostic> diagnostics, string? sourcePath, List<string> files, Func<string, string> inlineSecret,
+        IReadOnlyDictionary<string, string> candidates)
     {
         var inline = inlineSecret(inlineKey);
         values.TryGetValue(fileKey, out var fileAssignment);
@@ -85,7 +86,8 @@ internal static class NetworkKeyReader
         {
             files.Add(path);
         }
-        var secret = SecretFileReader.TryRead(path, out var error);
+        string? error = null;
+        var secret = candidates.TryGetValue(path, out var candidate) ? candidate : SecretFileReader.TryRead(path, out error);
         var key = filePath is not null ? fileKey : inlineKey;
         var line = filePath is not null ? fileAssignment!.Line : (int?)null;
         if (secret is null)

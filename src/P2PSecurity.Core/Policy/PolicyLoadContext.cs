@@ -12,6 +12,13 @@ public sealed record PolicyLoadContext
     /// <summary><c>$CREDENTIALS_DIRECTORY</c> (set by systemd for <c>LoadCredential=</c>), or null.</summary>
     public string? CredentialsDirectory { get; init; }
 
+    /// <summary>
+    /// Secret files' contents to use instead of reading them (full path to secret): what a network-key rotation is
+    /// about to write, so that its validation and its preview judge the new keys before anything is on disk. A file
+    /// given here is not read, so its owner and mode are not judged either: the writer makes it owner-only.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CandidateSecrets { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>No credentials directory.</summary>
     public static PolicyLoadContext None { get; } = new();
 

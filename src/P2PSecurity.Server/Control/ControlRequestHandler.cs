@@ -106,6 +106,20 @@ internal sealed class ControlRequestHandler : IDisposable
         {
             loaded = PolicyLoader.Load(request.Text!, _manager.PolicyPath);
         }
+        return Judge(request.Type, loaded);
+    }
+
+    /// <summary>
+    /// check-live of <paramref name="text"/> as the policy file, its secret files read from <paramref name="candidateSecrets"/>
+    /// (path to key) instead of the disk: a network-key rotation's preview, before the new key is written anywhere.
+    /// </summary>
+    public ControlResponse CheckLive(string text, IReadOnlyDictionary<string, string> candidateSecrets) =>
+        Judge(Requests.CheckLive, PolicyLoader.Load(text, _manager.PolicyPath, null,
+            PolicyLoadContext.FromEnvironment() with { CandidateSecrets = candidateSecrets }));
+
+    /// <summary>What <paramref name="loaded"/> would do to the live server: its changes, and the sessions it would refuse and close.</summary>
+    private ControlResponse Judge(string? type, PolicyLoadResult loaded)
+    {
         var live = _manager.Policy;
         var info = new CheckLiveInfo
         {
@@ -134,7 +148,7 @@ internal sealed class ControlRequestHandler : IDisposable
             }
             info.SessionsWouldClose = candidate.EvictOnPolicyChange ? info.WouldRefuse.Count : 0;
         }
-        return new ControlResponse { Ok = true, Type = request.Type, CheckLive = info };
+        return new ControlResponse { Ok = true, Type = type, CheckLive = info };
     }
 
     private DateTimeOffset PolicyLoadedAt

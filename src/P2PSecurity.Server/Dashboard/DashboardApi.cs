@@ -134,6 +134,6 @@ internal static partial class DashboardApi
         {
             DashboardLog.Change(c, answer.Action, answer.Entry ?? "-", answer.Revision);
         }
-        return Results.Json(answer, Json, statusCode: answer.Ok ? 200 : answer.Error is null || answer.Error.Code == "conflict" ? 409 : 400);
+        return Results.Json(answer, Json, statusCode: answer.Ok ? 200 : answer.Error is null || answer.Error.Code == "conflict" ? 409 : StatusOf(answer.Error));
     }
 }

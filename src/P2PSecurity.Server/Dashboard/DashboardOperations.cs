@@ -62,6 +62,9 @@ internal sealed class DashboardOperations
             Type = ControlProtocol.Requests.Reload,
             WrittenSha256 = result.WrittenSha256,
         }).Reload!;
+        // The nodes page is the next thing the operator sees: its lists are brought up to the revision now in force
+        // before the answer (a merge of the one entry, a few ms beside the reload), so that page is a slice of them.
+        nodeLists.For(manager.Policy);
         if (add && list == PolicyList.AllowedNodeKeys)
         {
             lock (_ignoredGate)

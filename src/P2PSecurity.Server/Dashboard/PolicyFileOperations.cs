@@ -14,13 +14,19 @@ namespace P2PSecurity.Server.Dashboard;
 /// the edit lock, atomically (<see cref="PolicyFileRewriter"/>), and reload through the control channel's handler.
 /// A secret written in the file is never shown: pages get <see cref="PolicySecretMask"/>'s text.
 /// </summary>
-internal sealed class PolicyFileOperations(SecurityManager manager, ControlRequestHandler control)
+/// <param name="writeFile">Writes a file atomically (path, bytes, is a secret file) for a key-file rotation; null: <see cref="AtomicFile"/>. A seam for the failure tests.</param>
+internal sealed class PolicyFileOperations(SecurityManager manager, ControlRequestHandler control, Action<string, byte[], bool>? writeFile = null)
 {
     public const int MinNetworkKeyLength = 16;
 
     public const int MaxNetworkKeyLength = 1024;
 
+    /// <summary>How <c>NETWORK_SECRET_KEY</c>'s source reads when the key is the systemd credential (see NetworkKeyReader).</summary>
+    private const string CredentialSource = "systemd credential ";
+
     private PolicyFileRewriter Rewriter => new(manager.PolicyPath, TimeSpan.FromSeconds(10));
+
+    private NetworkKeyFileRotation KeyFiles => new(manager.PolicyPath, TimeSpan.FromSeconds(10), writeFile);
 
     /// <summary>The file as a page may show it (secrets masked), its hash, and what the loader says about it.</summary>
     public PolicyView View()
@@ -67,9 +73,11 @@ internal sealed class PolicyFileOperations(SecurityManager manager, ControlReque
     public NetworkKeyInfo NetworkKey() => control.Handle(ControlRequest.Of(ControlProtocol.Requests.Status)).Status!.NetworkKey;
 
     /// <summary>
-    /// Sets NETWORK_SECRET_KEY in the policy file; with <paramref name="keepPrevious"/> the key in force becomes
-    /// NETWORK_SECRET_KEY_PREVIOUS (still accepted while the nodes move over), without it the previous key is dropped.
-    /// A preview says what the change would do and writes nothing.
+    /// Rotates the network key where it lives. Kept in the policy file: sets NETWORK_SECRET_KEY there; with
+    /// <paramref name="keepPrevious"/> the key in force becomes NETWORK_SECRET_KEY_PREVIOUS (still accepted while the
+    /// nodes move over), without it the previous key is dropped. Kept in NETWORK_SECRET_KEY_FILE: the new key goes into
+    /// that file and the old one, kept, into its <c>.previous</c> (see <see cref="NetworkKeyFileRotation"/>). A systemd
+    /// credential is read-only: refused, saying how to rotate it. A preview says what the change would do and writes nothing.
     /// </summary>
     public EditAnswer RotateNetworkKey(string? newKey, string? confirm, bool keepPrevious, bool preview)
     {
@@ -80,20 +88,37 @@ internal sealed class PolicyFileOperations(SecurityManager manager, ControlReque
             return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument, problem, revision);
         }
         var policy = manager.Policy;
-        if (!KeyLivesInPolicyFile(policy))
+        if (policy.NetworkKeySource.StartsWith(CredentialSource, StringComparison.Ordinal))
         {
-            return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument,
-                $"the network key is read from {policy.NetworkKeySource}: write the new key into that file (owner-only) and reload; this page writes only a key kept in the policy file", revision);
-        }
-        if (SecretFileCheck.SharedMode(manager.PolicyPath) is { } mode)
-        {
-            return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument,
-                $"{manager.PolicyPath} has mode {mode}: group or others could read a key written there. Make it owner-only first (chmod 600 {manager.PolicyPath})", revision);
+            return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument, CredentialRefusal(policy.NetworkKeySource[CredentialSource.Length..]), revision);
         }
         if (string.Equals(newKey, policy.NetworkSecretKey, StringComparison.Ordinal))
         {
             return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument,
                 $"that is the key in force already (fingerprint {KeyFingerprint.Of(newKey!)})", revision);
+        }
+        string current;
+        try
+        {
+            current = Rewriter.Read().Text;
+        }
+        catch (PolicyEditException ex)
+        {
+            return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument, ex.Message, revision);
+        }
+        if (KeyFiles.KeyFile(current) is not null)
+        {
+            return RotateKeyFile(Action, newKey!, keepPrevious, preview);
+        }
+        if (!KeyLivesInPolicyFile(policy))
+        {
+            return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument,
+                $"the network key in force is read from {policy.NetworkKeySource}, which {manager.PolicyPath} no longer names: reload first (reload_security reload), then rotate", revision);
+        }
+        if (SecretFileCheck.SharedMode(manager.PolicyPath) is { } mode)
+        {
+            return EditAnswer.Failed(Action, ControlProtocol.ErrorCodes.InvalidArgument,
+                $"{manager.PolicyPath} has mode {mode}: group or others could read a key written there. Make it owner-only first (chmod 600 {manager.PolicyPath}), or keep the key in a file of its own (NETWORK_SECRET_KEY_FILE)", revision);
         }
         Func<string, string> edit = text => Rotate(text, newKey!, keepPrevious);
         if (!preview)
@@ -104,7 +129,7 @@ internal sealed class PolicyFileOperations(SecurityManager manager, ControlReque
         string candidate;
         try
         {
-            candidate = edit(Rewriter.Read().Text);
+            candidate = edit(current);
         }
         catch (PolicyEditException ex)
         {
@@ -113,6 +138,68 @@ internal sealed class PolicyFileOperations(SecurityManager manager, ControlReque
         var check = control.Handle(new ControlRequest { Type = ControlProtocol.Requests.CheckLive, Text = candidate }).CheckLive!;
         return new EditAnswer { Ok = check.Valid, Action = Action, Outcome = "preview", Entry = KeyFingerprint.Of(newKey!), Revision = check.LiveRevision, Preview = check };
     }
+
+    /// <summary>
+    /// The key in NETWORK_SECRET_KEY_FILE. The preview is check-live of the policy file as it would be, with the key
+    /// files' new contents given in memory: nothing is written before Save.
+    /// </summary>
+    private EditAnswer RotateKeyFile(string action, string newKey, bool keepPrevious, bool preview)
+    {
+        var fingerprint = KeyFingerprint.Of(newKey);
+        var rotation = KeyFiles;
+        if (preview)
+        {
+            NetworkKeyFilePlan plan;
+            try
+            {
+                plan = rotation.Plan(Rewriter.Read().Text, newKey, keepPrevious);
+            }
+            catch (PolicyEditException ex)
+            {
+                return EditAnswer.Failed(action, CodeOf(ex), ex.Message, manager.Policy.Revision);
+            }
+            var check = control.CheckLive(plan.PolicyText, plan.Secrets).CheckLive!;
+            return new EditAnswer { Ok = check.Valid, Action = action, Outcome = "preview", Entry = fingerprint, Revision = check.LiveRevision, Preview = check };
+        }
+        NetworkKeyFileRotationResult result;
+        try
+        {
+            result = rotation.Rotate(newKey, keepPrevious, plan =>
+                [.. PolicyLoader.Load(plan.PolicyText, manager.PolicyPath, PolicyFileText.NotHashed,
+                    PolicyLoadContext.FromEnvironment() with { CandidateSecrets = plan.Secrets }).Errors.Select(e => e.ToString())]);
+        }
+        catch (PolicyEditException ex)
+        {
+            return EditAnswer.Failed(action, CodeOf(ex), ex.Message, manager.Policy.Revision);
+        }
+        // The policy file's hash after the rotation even when only the key file changed: the poll may have applied
+        // the new key first (it watches the key file too), and then that reload, with its closed sessions, is the answer.
+        var reload = control.Handle(new ControlRequest
+        {
+            Type = ControlProtocol.Requests.Reload,
+            WrittenSha256 = result.PolicySha256,
+        }).Reload!;
+        return new EditAnswer
+        {
+            Ok = reload.Succeeded,
+            Action = action,
+            Outcome = "written",
+            Entry = fingerprint,
+            Warnings = [.. result.Warnings],
+            Revision = reload.Revision,
+            Reload = reload,
+            Sha256 = result.PolicySha256,
+        };
+    }
+
+    private static string CodeOf(PolicyEditException ex) =>
+        ex.Failure == PolicyEditFailure.Io ? ControlProtocol.ErrorCodes.InternalError : ControlProtocol.ErrorCodes.InvalidArgument;
+
+    private static string CredentialRefusal(string path) =>
+        $"the network key is the systemd credential {path}, which systemd hands to the server read-only at start, so this page cannot change it. " +
+        $"To rotate: encrypt the new key as the credential (systemd-creds encrypt --name={PolicyLoadContext.NetworkKeyCredential} new.key /etc/credstore.encrypted/{PolicyLoadContext.NetworkKeyCredential}, " +
+        "or replace the file LoadCredential= names), then restart the service (systemctl restart p2psecurity). " +
+        "To keep the old key accepted while the nodes move over, name a file holding it in NETWORK_SECRET_KEY_PREVIOUS_FILE before the restart";
 
     /// <summary>Null when the key may be saved; else what is wrong with it, never showing it.</summary>
     internal static string? ValidateKey(string? key, string? confirm)

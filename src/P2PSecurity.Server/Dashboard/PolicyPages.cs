@@ -150,6 +150,22 @@ internal static class PolicyPages
         b.Append("</table>");
     }
 
+    /// <summary>Where Save puts the new key, from the source of the key in force (a path, never a key).</summary>
+    private static string RotateTarget(string? source)
+    {
+        const string File = "NETWORK_SECRET_KEY_FILE ";
+        if (source is not null && source.StartsWith(File, StringComparison.Ordinal))
+        {
+            var path = source[File.Length..];
+            return $"Save writes the new key into {path} (owner-only, replaced atomically); a key kept accepted goes into {path}{NetworkKeyFileRotation.PreviousSuffix}. The policy file only names these files.";
+        }
+        if (source is not null && source.StartsWith("systemd credential ", StringComparison.Ordinal))
+        {
+            return "The key is a systemd credential, read-only to the server: rotate it with systemd-creds and a restart (Save says how).";
+        }
+        return "Save writes the new key into the policy file as NETWORK_SECRET_KEY (the file must be owner-only).";
+    }
+
     private static string NetworkKey(HttpContext c, IAntiforgery af, PolicyFileOperations files, string? msg)
     {
         var csrf = af.GetAndStoreTokens(c).RequestToken!;
@@ -161,7 +177,8 @@ internal static class PolicyPages
         b.Append("<h2>Rotate</h2><form method=\"post\" action=\"/ui/network-key/rotate\" id=\"rotate-key\">").Append(Csrf(csrf));
         b.Append("<p><label>New key <input type=\"password\" name=\"key\" id=\"new-key\" autocomplete=\"new-password\" required minlength=\"16\"></label> ");
         b.Append("<label>Again <input type=\"password\" name=\"confirm\" id=\"confirm-key\" autocomplete=\"new-password\" required></label></p>");
-        b.Append("<p><label><input type=\"checkbox\" name=\"keep_previous\" value=\"true\" id=\"keep-previous\" checked> keep the key in force accepted as NETWORK_SECRET_KEY_PREVIOUS while the nodes move over</label></p>");
+        b.Append(CultureInfo.InvariantCulture, $"<p id=\"rotate-target\">{E(RotateTarget(key.Source))}</p>");
+        b.Append("<p><label><input type=\"checkbox\" name=\"keep_previous\" value=\"true\" id=\"keep-previous\" checked> keep the key in force accepted while the nodes move over (as NETWORK_SECRET_KEY_PREVIOUS, or in the key file's .previous named by NETWORK_SECRET_KEY_PREVIOUS_FILE)</label></p>");
         b.Append("<p><button type=\"button\" id=\"preview-key\">Preview</button> <button type=\"submit\" id=\"save-key\">Save</button></p></form>");
         b.Append("<div id=\"key-preview\"></div>");
         b.Append("<h2>Sessions and the key each proved</h2><table id=\"key-sessions\"><tr><th>address</th><th>node</th><th>direction</th><th>proved</th></tr>");

@@ -30,6 +30,23 @@ public sealed class NetworkKeySourceTests : IDisposable
     }
 
     [Fact]
+    public void Load_CandidateSecrets_AreUsedInPlaceOfTheFiles_WhichAreNotRead()
+    {
+        var path = _s.WriteSecret("network.key", Secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead); // 0604: refused when read
+        var envPath = _s.WriteEnv("x");
+        var previous = Path.Combine(Path.GetDirectoryName(envPath)!, "network.key.previous"); // not on disk
+        var context = PolicyLoadContext.None with { CandidateSecrets = new Dictionary<string, string> { [path] = Other, [previous] = Secret } };
+
+        var result = Load($"NETWORK_SECRET_KEY_FILE=network.key\nNETWORK_SECRET_KEY_PREVIOUS_FILE={previous}\n", context);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Diagnostics));
+        Assert.Equal(Other, result.Policy!.NetworkSecretKey);
+        Assert.Equal(Secret, result.Policy.NetworkSecretKeyPrevious);
+        Assert.Equal($"NETWORK_SECRET_KEY_FILE {path}", result.Policy.NetworkKeySource);
+        Assert.False(File.Exists(previous));
+    }
+
+    [Fact]
     public void Load_SecretFile0400_IsAccepted()
     {
         _s.WriteSecret("network.key", Secret, UnixFileMode.UserRead);

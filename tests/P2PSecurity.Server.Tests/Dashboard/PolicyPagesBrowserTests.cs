@@ -109,6 +109,88 @@ public sealed partial class PolicyPagesBrowserTests(BrowserFixture fixture) : IC
     }
 
     [Fact]
+    public async Task NetworkKey_RotateAKeyFileInThePage_WritesTheFileKeepsTheOldKeyInDotPrevious_AndTheSecretIsInNoResponse()
+    {
+        const string InFile = "in-file-KEY-2f6b-browser-rotation";
+        const string Rotated = "rotated-KEY-9e13-browser-rotation";
+        const string Again = "again-KEY-c4a0-browser-rotation";
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var folder = new TempFolder();
+        var keyFile = folder.Write("network.key", InFile + "\n");
+        File.SetUnixFileMode(keyFile, OwnerOnly);
+        using var node = NodeIdentity.Create();
+        await using var server = await DashboardServer.StartAsync(folder,
+            $"CONTROL_SOCKET=ctl.sock\nALLOWED_NODE_KEYS={node.NodeKey}\nNETWORK_SECRET_KEY_FILE=network.key\nLOG_SECURITY_EVENTS=true\n");
+        File.SetUnixFileMode(folder.EnvPath, OwnerOnly);
+        var (client, hello) = await ConnectAsync(server, node, InFile, "127.0.0.33");
+        await using var session = client;
+        Assert.True(hello.Welcomed, hello.ToString());
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Url.ToString() });
+        var page = await context.NewPageAsync();
+        var seen = Record(page);
+        await page.GotoAsync("/login");
+        await page.FillAsync("#token", server.Token);
+        await page.ClickAsync("#login");
+        await page.WaitForURLAsync(server.Url.ToString());
+
+        await page.GotoAsync("/network-key");
+        Assert.Equal(KeyFingerprint.Of(InFile), await page.TextContentAsync("#fingerprint"));
+        Assert.Contains($"Save writes the new key into {keyFile}", await page.TextContentAsync("#rotate-target"), StringComparison.Ordinal);
+        // Preview from the candidate key, nothing written: keeping the old key closes nobody, dropping it closes the node.
+        var closed = client.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(30));
+        await page.FillAsync("#new-key", Rotated);
+        await page.FillAsync("#confirm-key", Rotated);
+        await page.ClickAsync("#preview-key");
+        Assert.Contains("this would close 0 session(s)", await page.TextContentAsync("#key-preview-summary"), StringComparison.Ordinal);
+        await page.UncheckAsync("#keep-previous");
+        await page.ClickAsync("#preview-key");
+        Assert.Contains("this would close 1 session(s)", await page.TextContentAsync("#key-preview-summary"), StringComparison.Ordinal);
+        Assert.Equal(InFile + "\n", await File.ReadAllTextAsync(keyFile, Ct));
+        Assert.False(File.Exists(keyFile + ".previous"));
+
+        await page.CheckAsync("#keep-previous");
+        await page.ClickAsync("#save-key");
+        Assert.Contains($"network key now fingerprint {KeyFingerprint.Of(Rotated)}", await page.TextContentAsync("#message"), StringComparison.Ordinal);
+        Assert.Equal(KeyFingerprint.Of(Rotated), await page.TextContentAsync("#fingerprint"));
+        Assert.StartsWith(KeyFingerprint.Of(InFile), await page.TextContentAsync("#previous"), StringComparison.Ordinal);
+        Assert.Equal(Rotated + "\n", await File.ReadAllTextAsync(keyFile, Ct));
+        Assert.Equal(InFile + "\n", await File.ReadAllTextAsync(keyFile + ".previous", Ct));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(keyFile));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(keyFile + ".previous"));
+        Assert.Contains($"NETWORK_SECRET_KEY_PREVIOUS_FILE={keyFile}.previous", await File.ReadAllTextAsync(folder.EnvPath, Ct), StringComparison.Ordinal);
+        Assert.False(closed.IsCompleted, "the session proven with the kept key was closed");
+        var (proving, welcome) = await ConnectAsync(server, node, Rotated, "127.0.0.34");
+        await using var provingSession = proving;
+        Assert.True(welcome.Welcomed, welcome.ToString());
+
+        // Again, dropping the previous key: the session on the first key closes and the .previous file goes.
+        await page.FillAsync("#new-key", Again);
+        await page.FillAsync("#confirm-key", Again);
+        await page.UncheckAsync("#keep-previous");
+        await page.ClickAsync("#save-key");
+        Assert.Contains($"network key now fingerprint {KeyFingerprint.Of(Again)}", await page.TextContentAsync("#message"), StringComparison.Ordinal);
+        Assert.Contains("session(s) closed", await page.TextContentAsync("#message"), StringComparison.Ordinal);
+        await closed.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("none", await page.TextContentAsync("#previous"));
+        Assert.False(File.Exists(keyFile + ".previous"), "the previous key was left on disk");
+        Assert.Equal(Again + "\n", await File.ReadAllTextAsync(keyFile, Ct));
+        await page.GotoAsync("/policy");
+        await page.GotoAsync("/");
+
+        var responses = await seen.AllAsync();
+        Assert.Contains(responses, r => r.Url.Contains("/api/v1/network-key", StringComparison.Ordinal));
+        var env = await File.ReadAllTextAsync(folder.EnvPath, Ct);
+        var logs = server.Process.Output + server.Process.Errors + folder.ReadLog();
+        foreach (var text in responses.Select(r => r.Body).Append(env).Append(logs))
+        {
+            Assert.DoesNotContain(InFile, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Rotated, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Again, text, StringComparison.Ordinal);
+        }
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Policy_EditCheckAndApplyInThePage_WritesTheTextAndShowsTheRevisionInForce()
     {
         var page = await fixture.LoggedInPageAsync();
@@ -147,9 +229,12 @@ public sealed partial class PolicyPagesBrowserTests(BrowserFixture fixture) : IC
     }
 
     private Task<(NodeClient Client, HandshakeResult Result)> ConnectAsync(NodeIdentity node, string? secret, string local) =>
+        ConnectAsync(Server, node, secret, local);
+
+    private static Task<(NodeClient Client, HandshakeResult Result)> ConnectAsync(DashboardServer server, NodeIdentity node, string? secret, string local) =>
         NodeClient.ConnectAndHandshakeAsync(new NodeClientOptions
         {
-            Server = Server.EndPoint,
+            Server = server.EndPoint,
             LocalAddress = IPAddress.Parse(local),
             Identity = node,
             NetworkSecret = secret,
