@@ -46,11 +46,12 @@ internal sealed class FleetNodes : IAsyncDisposable
     public string Env => $"FLEET_REDIS={Redis.Url}\nFLEET_NAME=test\nFLEET_OPERATOR_KEYS={Operator.NodeKey}\nFLEET_OPERATOR_IDENTITY={OperatorPath}\n" +
                          "AUTO_BAN=off\nCONNECTION_RATE_LIMIT=1000/s\nMAX_CONNECTIONS_PER_IP=50\n";
 
-    public async Task<(TempFolder Folder, ServerProcess Server)> AddNodeAsync()
+    /// <summary>Starts one more node of the fleet; <paramref name="args"/> are added to its command line (e.g. <c>--dashboard 127.0.0.1:0</c>).</summary>
+    public async Task<(TempFolder Folder, ServerProcess Server)> AddNodeAsync(params string[] args)
     {
         var folder = new TempFolder(Env);
         File.SetUnixFileMode(folder.EnvPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var server = await ServerProcess.StartAsync(folder.EnvPath);
+        var server = await ServerProcess.StartAsync(folder.Path, folder.EnvPath, ["--env-file", folder.EnvPath, "--port", "0", .. args]);
         lock (_nodes)
         {
             _nodes.Add((folder, server));

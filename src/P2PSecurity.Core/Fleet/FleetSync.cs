@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.Core.Sources;
 
 namespace P2PSecurity.Core.Fleet;
 
@@ -13,10 +14,15 @@ namespace P2PSecurity.Core.Fleet;
 /// counted, never applied: a hub in someone else's hands can delay decisions, not make them.
 /// </summary>
 /// <remarks>
+/// As a policy source (<see cref="IPolicySource{TSnapshot}"/>, name <c>fleet</c>) its snapshot is the view: the
+/// composer puts it into the one <see cref="PolicyView"/> the gates read, before the sessions the new view refuses
+/// are closed.
+/// <para>
 /// One writer at a time (<see cref="_writer"/>): the follower's batches, a publish and a snapshot load never
-/// interleave. Decisions read <see cref="Current"/> only.
+/// interleave.
+/// </para>
 /// </remarks>
-public sealed partial class FleetSync : IDisposable
+public sealed partial class FleetSync : IPolicySource<FleetView>, IDisposable
 {
     private readonly FleetSigning _signing;
     private readonly IFleetStore _store;
@@ -34,6 +40,7 @@ public sealed partial class FleetSync : IDisposable
     private long _snapshotsLoaded;
     private long _caughtUpAtMs;
     private long _sinceSnapshot;
+    private long _revision = 1;
     private int _connected;
 
     public FleetSync(FleetSigning signing, IFleetStore store, IFleetHub hub, ILogger? logger = null, TimeProvider? time = null)
@@ -55,8 +62,18 @@ public sealed partial class FleetSync : IDisposable
         SecurityLog.FleetLoaded(_logger, signing.Fleet, lastId.ToString(), _current.Count, signing.Operators.Count);
     }
 
-    /// <summary>The fleet decisions in force. Read it once per decision.</summary>
+    /// <summary>The fleet decisions in force. The gates read them from <see cref="PolicyView.Fleet"/>.</summary>
     public FleetView Current => Volatile.Read(ref _current);
+
+    string IPolicySource<FleetView>.Name => "fleet";
+
+    FleetView IPolicySource<FleetView>.Snapshot => Current;
+
+    /// <summary>One more for every view published.</summary>
+    public long Revision => Interlocked.Read(ref _revision);
+
+    /// <summary>Raised after a new view is in <see cref="Current"/>, before the sessions it refuses are closed.</summary>
+    public event Action? Published;
 
     public string Fleet => _signing.Fleet;
 
@@ -243,6 +260,8 @@ public sealed partial class FleetSync : IDisposable
     {
         var view = _state.ToView(NowMs);
         Interlocked.Exchange(ref _current, view);
+        Interlocked.Increment(ref _revision);
+        Published?.Invoke(); // the composer's view holds it before the eviction pass below judges anyone
         Enforce?.Invoke(view);
     }
 

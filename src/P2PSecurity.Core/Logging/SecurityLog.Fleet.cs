@@ -39,4 +39,10 @@ public static partial class SecurityLog
 
     [LoggerMessage(5011, LogLevel.Information, "fleet_published source=fleet id={Id} decision={Decision}")]
     public static partial void FleetPublished(ILogger logger, string id, string decision);
+
+    [LoggerMessage(5012, LogLevel.Information, "fleet_reconfigured from={From} to={To} decisions={Decisions}: FLEET_* changed by a reload; the fleet in force now is the new one")]
+    public static partial void FleetReconfigured(ILogger logger, string from, string to, int decisions);
+
+    [LoggerMessage(5013, LogLevel.Warning, "fleet_reconfigure_failed to={To} error={Error}; the fleet in force stays: {InForce}. Fix the cause and reload again (or restart)")]
+    public static partial void FleetReconfigureFailed(ILogger logger, string to, string error, string inForce);
 }

@@ -57,6 +57,7 @@ public static class PolicyDiff
         Scalar(PolicyKeys.MetricsAddress, WebListenAddress.Format(before.MetricsAddress), WebListenAddress.Format(after.MetricsAddress));
         Scalar(PolicyKeys.StateDatabase, before.StateDatabase, after.StateDatabase);
         Bans.AutoBanDiff.Compute(changes, before.AutoBan, after.AutoBan);
+        Fleet.FleetSettingsDiff.Compute(changes, before.Fleet, after.Fleet);
         return changes;
     }
 
@@ -96,6 +97,11 @@ public static class PolicyDiff
             // A reload that patched a few entries of a long list knows what it patched.
             added = [.. derived.Added.Order(StringComparer.Ordinal)];
             removed = [.. derived.Removed.Order(StringComparer.Ordinal)];
+        }
+        else if (after is NodeKeySet patched && before is NodeKeySet source && patched.IsDerivedFrom(source))
+        {
+            added = [.. patched.Added.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
+            removed = [.. patched.Removed.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
         }
         else
         {

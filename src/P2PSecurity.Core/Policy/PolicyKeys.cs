@@ -74,12 +74,11 @@ public static class PolicyKeys
         FleetRedis, FleetRedisPasswordFile, FleetName, FleetOperatorKeys, FleetOperatorIdentity,
     ];
 
-    /// <summary>Keys that only take effect when the server starts; a reload that changes them says so.</summary>
+    /// <summary>Keys that only take effect when the server starts; a reload that changes them says so. (FLEET_* take effect on a reload: the fleet re-connects.)</summary>
     public static IReadOnlySet<string> RestartOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         Port, ListenAddress, SecurityLogFile, NodeIdentityFile, ControlSocket, BootstrapAddresses,
         DashboardAddress, DashboardCertFile, MetricsAddress,
         StateDatabase,
-        FleetRedis, FleetRedisPasswordFile, FleetName, FleetOperatorKeys, FleetOperatorIdentity,
     };
 }

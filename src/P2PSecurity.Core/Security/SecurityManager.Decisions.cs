@@ -45,7 +45,7 @@ public sealed partial class SecurityManager
             {
                 return Refuse(policy, remote, null, banned);
             }
-            if (policy.Enabled && FleetAtAccept(key) is var fleetRefusal and not DenyReason.None)
+            if (policy.Enabled && FleetAtAccept(view.Fleet, key) is var fleetRefusal and not DenyReason.None)
             {
                 return Refuse(policy, remote, null, fleetRefusal);
             }
@@ -169,7 +169,7 @@ public sealed partial class SecurityManager
             return Refuse(policy, slot.Address, key, banned).Decision;
         }
         var proven = slot.ProvenSecret.IsAcceptedBy(policy);
-        var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideNode(policy, lockdown, key, proven), proven);
+        var reason = FleetAdjusted(policy, lockdown, view.Fleet, slot.AddressKey, key, DecideNode(policy, lockdown, key, proven), proven);
         if (reason != DenyReason.None)
         {
             NotifyNodeRefused(slot.Address, key, reason);
@@ -185,8 +185,8 @@ public sealed partial class SecurityManager
         latestView = View;
         var latest = latestView.File;
         var latestLockdown = LockdownNow(latestView);
-        if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
-            FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)),
+        if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown) || !ReferenceEquals(latestView.Fleet, view.Fleet)) &&
+            FleetAdjusted(latest, latestLockdown, latestView.Fleet, slot.AddressKey, key, DecideNode(latest, latestLockdown, key, slot.ProvenSecret.IsAcceptedBy(latest)),
                 slot.ProvenSecret.IsAcceptedBy(latest)) is var late and not DenyReason.None)
         {
             slot.Authenticated = false;

@@ -7,62 +7,81 @@ namespace P2PSecurity.Core.Security;
 /// <summary>
 /// The hook for fleet decisions (FLEET_REDIS), a policy source beside the file and the local bans (see
 /// <see cref="FleetSync"/>). A fleet block or ban refuses with the same reasons as the file's and the bans'
-/// (<c>ip_blocked</c>, <c>node_blocked</c>, <c>ip_banned</c>, <c>node_banned</c>), and the gates read it from one
-/// in-memory <see cref="FleetView"/>; a block from any source wins. A key the fleet allows joins the allow list of a
+/// (<c>ip_blocked</c>, <c>node_blocked</c>, <c>ip_banned</c>, <c>node_banned</c>), and the gates read it as
+/// <see cref="Sources.PolicyView.Fleet"/> of the view the decision holds, like the file, the bans and the lockdown;
+/// a block from any source wins. A key the fleet allows joins the allow list of a
 /// node in whitelist mode; in open mode it changes nothing (a fleet allow never turns whitelist mode on, which would
 /// refuse everyone else).
 /// </summary>
 public sealed partial class SecurityManager
 {
-    // Written once, by AttachFleet, before the server accepts connections; read by every decision.
+    // Written by AttachFleet (at start, and by a reload that changes FLEET_*); read for status and the metrics. The
+    // gates never read it: they read the fleet's view from the PolicyView they hold.
     private FleetSync? _fleet;
+    private int _fleetMetrics;
 
-    /// <summary>The fleet source, once attached.</summary>
+    /// <summary>The fleet source in force, or null when the node is in no fleet.</summary>
     public FleetSync? Fleet => Volatile.Read(ref _fleet);
 
-    /// <summary>Makes the gates consult <paramref name="fleet"/> and lets it close the live sessions a new decision refuses. Call once, before the first connection.</summary>
-    public void AttachFleet(FleetSync fleet)
+    /// <summary>
+    /// Makes <paramref name="fleet"/> the fleet source of the view (null: none, the fleet is off) in place of the one
+    /// attached before, and closes the live sessions the change refuses: those the new fleet blocks or bans, and,
+    /// in whitelist mode, keys that only the previous fleet allowed. The previous source no longer closes sessions.
+    /// </summary>
+    public void AttachFleet(FleetSync? fleet)
     {
-        fleet.Enforce = EvictFleetRefused;
-        Volatile.Write(ref _fleet, fleet);
-        // The same figures as reload_security status shows, on the manager's meter (METRICS_ADDRESS).
+        var previous = Interlocked.Exchange(ref _fleet, fleet);
+        if (previous is not null && !ReferenceEquals(previous, fleet))
+        {
+            previous.Enforce = null;
+        }
+        if (fleet is not null)
+        {
+            fleet.Enforce = EvictFleetRefused;
+        }
+        _views.AttachFleet(fleet);
+        if (fleet is not null && Interlocked.Exchange(ref _fleetMetrics, 1) == 0)
+        {
+            RegisterFleetMetrics();
+        }
+        EvictFleetRefused(View.Fleet);
+    }
+
+    /// <summary>The same figures as reload_security status shows, on the manager's meter (METRICS_ADDRESS), of the fleet in force.</summary>
+    private void RegisterFleetMetrics()
+    {
         var meter = Metrics.Meter;
-        meter.CreateObservableGauge("p2psecurity.fleet.connected", () => fleet.Connected ? 1 : 0, description: "1 while the fleet follower holds a connection to FLEET_REDIS.");
-        meter.CreateObservableGauge("p2psecurity.fleet.lag", () => fleet.LagSeconds, "s", "Seconds since this node last had every fleet decision the hub had (0 while following).");
-        meter.CreateObservableGauge("p2psecurity.fleet.decisions", () => fleet.Current.Count, description: "Fleet decisions in force.");
-        meter.CreateObservableGauge("p2psecurity.fleet.last_applied_timestamp", () => fleet.LastApplied.Ms / 1000.0, "s", "The time part of the last applied stream id (Unix time).");
-        meter.CreateObservableCounter("p2psecurity.fleet.applied", () => fleet.Applied, description: "Fleet decisions applied since start.");
-        meter.CreateObservableCounter("p2psecurity.fleet.signatures_rejected", () => fleet.Rejected, description: "Fleet entries and snapshots ignored: forged, tampered, replayed or unreadable.");
+        meter.CreateObservableGauge("p2psecurity.fleet.connected", () => Fleet?.Connected == true ? 1 : 0, description: "1 while the fleet follower holds a connection to FLEET_REDIS.");
+        meter.CreateObservableGauge("p2psecurity.fleet.lag", () => Fleet?.LagSeconds ?? 0, "s", "Seconds since this node last had every fleet decision the hub had (0 while following).");
+        meter.CreateObservableGauge("p2psecurity.fleet.decisions", () => View.Fleet.Count, description: "Fleet decisions in force.");
+        meter.CreateObservableGauge("p2psecurity.fleet.last_applied_timestamp", () => View.Fleet.LastId.Ms / 1000.0, "s", "The time part of the last applied stream id (Unix time).");
+        meter.CreateObservableCounter("p2psecurity.fleet.applied", () => Fleet?.Applied ?? 0, description: "Fleet decisions applied since start.");
+        meter.CreateObservableCounter("p2psecurity.fleet.signatures_rejected", () => Fleet?.Rejected ?? 0, description: "Fleet entries and snapshots ignored: forged, tampered, replayed or unreadable.");
     }
 
     private long FleetNowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>The fleet's decision on an address at accept (before TLS).</summary>
-    private DenyReason FleetAtAccept(UInt128 key)
+    /// <summary>The fleet's decision on an address at accept (before TLS), from the decision's view.</summary>
+    private DenyReason FleetAtAccept(FleetView view, UInt128 key)
     {
-        if (_fleet is not { } fleet)
-        {
-            return DenyReason.None;
-        }
-        var view = fleet.Current;
         if (view.IsAddressBlocked(key))
         {
             return DenyReason.IpBlocked;
         }
-        return view.IsAddressBanned(key, FleetNowMs) ? DenyReason.IpBanned : DenyReason.None;
+        // The clock is read only when the fleet holds address bans (a wall-clock read costs more than the look-up).
+        return view.BannedAddresses.SegmentCount > 0 && view.IsAddressBanned(key, FleetNowMs) ? DenyReason.IpBanned : DenyReason.None;
     }
 
     /// <summary>
     /// The fleet's word on a key, after the file's rules gave <paramref name="fileReason"/>: a fleet allow lifts
     /// <c>node_not_allowed</c>, a fleet block or ban of the key or (made since accept) of the address refuses.
     /// </summary>
-    private DenyReason WithFleet(SecurityPolicy policy, UInt128 address, NodeKey? key, DenyReason fileReason)
+    private DenyReason WithFleet(SecurityPolicy policy, FleetView view, UInt128 address, NodeKey? key, DenyReason fileReason)
     {
-        if (_fleet is not { } fleet || !policy.Enabled)
+        if (view.Count == 0 || !policy.Enabled)
         {
             return fileReason;
         }
-        var view = fleet.Current;
         var verdict = FleetVerdictOn(view, address, key, FleetNowMs);
         if (verdict != DenyReason.None)
         {
@@ -76,9 +95,9 @@ public sealed partial class SecurityManager
     /// and allows. A key the fleet lets past the allow list still owes the rules after it: the network-key proof
     /// (when <paramref name="networkKeyProven"/> is known) and the lockdown.
     /// </summary>
-    private DenyReason FleetAdjusted(SecurityPolicy policy, P2PSecurity.Core.Lockdown.LockdownState lockdown, UInt128 address, NodeKey? key, DenyReason fileReason, bool? networkKeyProven)
+    private DenyReason FleetAdjusted(SecurityPolicy policy, P2PSecurity.Core.Lockdown.LockdownState lockdown, FleetView fleet, UInt128 address, NodeKey? key, DenyReason fileReason, bool? networkKeyProven)
     {
-        var reason = WithFleet(policy, address, key, fileReason);
+        var reason = WithFleet(policy, fleet, address, key, fileReason);
         if (reason == DenyReason.None && fileReason == DenyReason.NodeNotAllowed)
         {
             if (networkKeyProven == false && policy.NetworkSecretKey.Length > 0)
@@ -123,21 +142,26 @@ public sealed partial class SecurityManager
     /// </summary>
     private string? FleetDescription(System.Net.IPAddress address, NodeKey? node, DenyReason reason)
     {
-        if (_fleet is not { } fleet || reason is not (DenyReason.IpBlocked or DenyReason.IpBanned or DenyReason.NodeBlocked or DenyReason.NodeBanned))
+        if (reason is not (DenyReason.IpBlocked or DenyReason.IpBanned or DenyReason.NodeBlocked or DenyReason.NodeBanned))
         {
             return null;
         }
-        var view = fleet.Current;
+        var current = View;
+        var view = current.Fleet;
+        if (view.Count == 0)
+        {
+            return null;
+        }
         var key = IpAddressKey.From(address);
         var now = FleetNowMs;
-        var policy = Policy;
-        var local = _bans?.Current;
+        var policy = current.File;
+        var local = current.Bans;
         var fromFleet = reason switch
         {
             DenyReason.IpBlocked => !policy.BlockedIps.Contains(key) && view.IsAddressBlocked(key),
-            DenyReason.IpBanned => local?.IsAddressBanned(key, now) != true && view.IsAddressBanned(key, now),
+            DenyReason.IpBanned => !local.IsAddressBanned(key, now) && view.IsAddressBanned(key, now),
             DenyReason.NodeBlocked => node is { } b && !policy.BlockedNodeKeys.Contains(b) && view.IsKeyBlocked(b),
-            _ => node is { } n && local?.IsNodeBanned(n, now) != true && view.IsKeyBanned(n, now),
+            _ => node is { } n && !local.IsNodeBanned(n, now) && view.IsKeyBanned(n, now),
         };
         return fromFleet ? $"source=fleet: a fleet decision ({reason switch
         {
@@ -148,8 +172,8 @@ public sealed partial class SecurityManager
         }}) signed by an operator" : null;
     }
 
-    /// <summary>True when the fleet allows this key (so a reload's eviction pass keeps its session).</summary>
-    private bool FleetAllows(NodeKey? key) => key is { } k && _fleet is { } fleet && fleet.Current.IsKeyAllowed(k);
+    /// <summary>True when the fleet of the view in force allows this key (so a reload's eviction pass keeps its session).</summary>
+    private bool FleetAllows(NodeKey? key) => key is { } k && View.Fleet.IsKeyAllowed(k);
 
     /// <summary>Closes every live connection the fleet's new view refuses; called by the fleet's writer after it publishes <paramref name="view"/>.</summary>
     private int EvictFleetRefused(FleetView view)

@@ -24,7 +24,7 @@ public sealed partial class SecurityManager
         var view = View;
         var policy = view.File;
         var lockdown = LockdownNow(view);
-        var reason = FleetAdjusted(policy, lockdown, slot.AddressKey, key, DecideKey(policy, lockdown, key), null);
+        var reason = FleetAdjusted(policy, lockdown, view.Fleet, slot.AddressKey, key, DecideKey(policy, lockdown, key), null);
         if (reason != DenyReason.None)
         {
             NotifyNodeRefused(slot.Address, key, reason);
@@ -39,8 +39,8 @@ public sealed partial class SecurityManager
         var latestView = View;
         var latest = latestView.File;
         var latestLockdown = LockdownNow(latestView);
-        if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown)) &&
-            FleetAdjusted(latest, latestLockdown, slot.AddressKey, key, DecideKey(latest, latestLockdown, key), null) is var late and not DenyReason.None)
+        if ((!ReferenceEquals(latest, policy) || !ReferenceEquals(latestLockdown, lockdown) || !ReferenceEquals(latestView.Fleet, view.Fleet)) &&
+            FleetAdjusted(latest, latestLockdown, latestView.Fleet, slot.AddressKey, key, DecideKey(latest, latestLockdown, key), null) is var late and not DenyReason.None)
         {
             slot.Secured = false;
             NotifyNodeRefused(slot.Address, key, late);

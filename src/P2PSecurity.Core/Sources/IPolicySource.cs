@@ -3,7 +3,8 @@ namespace P2PSecurity.Core.Sources;
 /// <summary>
 /// One source of policy: something that publishes immutable snapshots of its part of the policy, each with its own
 /// revision. Today: the <c>.env</c> file (<see cref="FilePolicySource"/>), the runtime bans
-/// (<see cref="Bans.BanList"/>) and the lockdown switch (<see cref="Lockdown.LockdownSwitch"/>). The gate never reads
+/// (<see cref="Bans.BanList"/>), the lockdown switch (<see cref="Lockdown.LockdownSwitch"/>) and the fleet's
+/// decisions (<see cref="Fleet.FleetSync"/>). The gate never reads
 /// a source: it reads one <see cref="PolicyView"/>, which <see cref="PolicyComposer"/> rebuilds from every source's
 /// snapshot whenever one of them publishes.
 /// </summary>
@@ -16,7 +17,7 @@ namespace P2PSecurity.Core.Sources;
 public interface IPolicySource<out TSnapshot>
     where TSnapshot : class
 {
-    /// <summary>A short name for logs (<c>file</c>, <c>bans</c>, <c>lockdown</c>).</summary>
+    /// <summary>A short name for logs (<c>file</c>, <c>bans</c>, <c>lockdown</c>, <c>fleet</c>).</summary>
     string Name { get; }
 
     /// <summary>The last good snapshot. Never null.</summary>

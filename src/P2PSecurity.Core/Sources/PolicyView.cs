@@ -1,4 +1,5 @@
 using P2PSecurity.Core.Bans;
+using P2PSecurity.Core.Fleet;
 using P2PSecurity.Core.Lockdown;
 using P2PSecurity.Core.Policy;
 
@@ -13,12 +14,13 @@ namespace P2PSecurity.Core.Sources;
 /// <remarks>To add a source, see <see cref="PolicyComposer"/>.</remarks>
 public sealed class PolicyView
 {
-    internal PolicyView(long revision, SecurityPolicy file, BanSnapshot bans, LockdownState lockdown)
+    internal PolicyView(long revision, SecurityPolicy file, BanSnapshot bans, LockdownState lockdown, FleetView fleet)
     {
         Revision = revision;
         File = file;
         Bans = bans;
         Lockdown = lockdown;
+        Fleet = fleet;
     }
 
     /// <summary>The view's own revision: one more for every change of any source.</summary>
@@ -29,6 +31,9 @@ public sealed class PolicyView
 
     /// <summary>The runtime bans (<see cref="BanSnapshot.Empty"/> while no ban source is attached).</summary>
     public BanSnapshot Bans { get; }
+
+    /// <summary>The fleet decisions in force (<see cref="FleetView.Empty"/> while the node is in no fleet).</summary>
+    public FleetView Fleet { get; }
 
     /// <summary>
     /// The operator's lockdown as last published. A lockdown past its <see cref="LockdownState.Until"/> counts as
@@ -47,8 +52,8 @@ public sealed class PolicyView
     public LockdownState LockdownNow(TimeProvider time) =>
         Lockdown.Until is { } until && time.GetUtcNow() >= until ? LockdownState.Off : Lockdown;
 
-    /// <summary>A view of one in-memory policy, no bans and no lockdown (tests, tools, a first view).</summary>
-    public static PolicyView Of(SecurityPolicy policy) => new(1, policy, BanSnapshot.Empty, LockdownState.Off);
+    /// <summary>A view of one in-memory policy, no bans, no lockdown and no fleet (tests, tools, a first view).</summary>
+    public static PolicyView Of(SecurityPolicy policy) => new(1, policy, BanSnapshot.Empty, LockdownState.Off, FleetView.Empty);
 
-    public override string ToString() => $"view {Revision} (file {File.Revision}, bans {Bans.Version}, lockdown {(Lockdown.Active ? "on" : "off")})";
+    public override string ToString() => $"view {Revision} (file {File.Revision}, bans {Bans.Version}, lockdown {(Lockdown.Active ? "on" : "off")}, fleet {Fleet.LastId})";
 }

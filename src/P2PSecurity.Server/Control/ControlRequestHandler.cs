@@ -21,7 +21,7 @@ internal sealed class ControlRequestHandler : IDisposable
     {
         _dashboard = dashboard;
         _bans = new BanRequests(manager.Bans);
-        _fleet = new FleetRequests(manager.Fleet, TimeProvider.System);
+        _fleet = new FleetRequests(() => manager.Fleet, TimeProvider.System);
         _manager = manager;
         _server = server;
         _refusals = refusals;

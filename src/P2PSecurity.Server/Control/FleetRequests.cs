@@ -8,14 +8,15 @@ namespace P2PSecurity.Server.Control;
 /// <summary>
 /// Answers <c>fleet</c>: the fleet's state, a compaction, or a decision to sign with FLEET_OPERATOR_IDENTITY and
 /// publish. A decision is answered once it is in the stream and in force on this node; the other nodes follow
-/// within milliseconds.
+/// within milliseconds. The fleet is asked for at each request: a reload can turn it on, off, or point it elsewhere.
 /// </summary>
-internal sealed class FleetRequests(FleetSync? fleet, TimeProvider time)
+internal sealed class FleetRequests(Func<FleetSync?> current, TimeProvider time)
 {
     private static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(8);
 
     public ControlResponse Handle(ControlRequest request)
     {
+        var fleet = current();
         if (fleet is null)
         {
             return ControlResponse.Failure(request.Type, ErrorCodes.FleetUnavailable, "this node is in no fleet (FLEET_REDIS is not set)");

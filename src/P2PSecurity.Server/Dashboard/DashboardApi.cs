@@ -10,9 +10,10 @@ namespace P2PSecurity.Server.Dashboard;
 /// <summary>
 /// <c>/api/v1/</c>: the control channel's operations over HTTP with the same error shape (<c>{"ok":false,
 /// "error":{"code","message"}}</c>). Every write answers with the policy revision in force after it. A write with
-/// <c>?preview=true</c> writes nothing and answers what it would do (changes, sessions that would close).
+/// <c>?preview=true</c> writes nothing and answers what it would do (changes, sessions that would close). With
+/// <c>"fleet":true</c> (<c>?fleet=true</c> on a delete) a write is a fleet decision instead (DashboardApi.Fleet.cs).
 /// </summary>
-internal static class DashboardApi
+internal static partial class DashboardApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -25,14 +26,18 @@ internal static class DashboardApi
             allowed = ops.Nodes(PolicyList.AllowedNodeKeys, q, page ?? 1, size ?? 100),
             blocked = ops.Nodes(PolicyList.BlockedNodeKeys, q, page ?? 1, size ?? 100),
         }, Json));
-        api.MapPost("/nodes/allowed", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) =>
-            Write(c, ops.Edit("allow", PolicyList.AllowedNodeKeys, body.Key ?? "", body.Label, add: true, preview == true)));
-        api.MapDelete("/nodes/allowed/{key}", (HttpContext c, DashboardOperations ops, string key, bool? preview) =>
-            Write(c, ops.Edit("remove", PolicyList.AllowedNodeKeys, key, null, add: false, preview == true)));
-        api.MapPost("/nodes/blocked", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) =>
-            Write(c, ops.Edit("block", PolicyList.BlockedNodeKeys, body.Key ?? "", body.Label, add: true, preview == true)));
-        api.MapDelete("/nodes/blocked/{key}", (HttpContext c, DashboardOperations ops, string key, bool? preview) =>
-            Write(c, ops.Edit("unblock", PolicyList.BlockedNodeKeys, key, null, add: false, preview == true)));
+        api.MapPost("/nodes/allowed", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) => body.Fleet
+            ? FleetDecision(c, ops, "allow", body.Key, FleetTarget.NodeKey, null, Given(body.Label, "label") ?? Given(preview == true, "preview"))
+            : Write(c, ops.Edit("allow", PolicyList.AllowedNodeKeys, body.Key ?? "", body.Label, add: true, preview == true)));
+        api.MapDelete("/nodes/allowed/{key}", (HttpContext c, DashboardOperations ops, string key, bool? preview, bool? fleet) => fleet == true
+            ? FleetDecision(c, ops, "disallow", key, FleetTarget.NodeKey, null, Given(preview == true, "preview"))
+            : Write(c, ops.Edit("remove", PolicyList.AllowedNodeKeys, key, null, add: false, preview == true)));
+        api.MapPost("/nodes/blocked", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) => body.Fleet
+            ? FleetDecision(c, ops, "block", body.Key, FleetTarget.NodeKey, null, Given(body.Label, "label") ?? Given(preview == true, "preview"))
+            : Write(c, ops.Edit("block", PolicyList.BlockedNodeKeys, body.Key ?? "", body.Label, add: true, preview == true)));
+        api.MapDelete("/nodes/blocked/{key}", (HttpContext c, DashboardOperations ops, string key, bool? preview, bool? fleet) => fleet == true
+            ? FleetDecision(c, ops, "unblock", key, FleetTarget.NodeKey, null, Given(preview == true, "preview"))
+            : Write(c, ops.Edit("unblock", PolicyList.BlockedNodeKeys, key, null, add: false, preview == true)));
         api.MapGet("/pending", (DashboardOperations ops) => Results.Json(new { ok = true, revision = ops.Manager.Policy.Revision, pending = ops.Pending() }, Json));
         api.MapPost("/pending/{key}/approve", (HttpContext c, DashboardOperations ops, string key, EntryBody? body, bool? preview) =>
             Write(c, ops.Edit("approve", PolicyList.AllowedNodeKeys, key, body?.Label, add: true, preview == true)));
@@ -42,11 +47,13 @@ internal static class DashboardApi
             return Results.Json(new EditAnswer { Ok = true, Action = "ignore", Entry = key, Revision = ops.Manager.Policy.Revision }, Json);
         });
         api.MapGet("/addresses", (DashboardOperations ops) => Results.Json(new { ok = true, revision = ops.Manager.Policy.Revision, blocked = ops.BlockedAddresses() }, Json));
-        api.MapPost("/addresses/blocked", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) =>
-            Write(c, ops.Edit("block_address", PolicyList.BlockedIpAddresses, body.Target ?? "", body.Label, add: true, preview == true)));
+        api.MapPost("/addresses/blocked", (HttpContext c, DashboardOperations ops, EntryBody body, bool? preview) => body.Fleet
+            ? FleetDecision(c, ops, "block", body.Target, FleetTarget.Address, null, Given(body.Label, "label") ?? Given(preview == true, "preview"))
+            : Write(c, ops.Edit("block_address", PolicyList.BlockedIpAddresses, body.Target ?? "", body.Label, add: true, preview == true)));
         // {**target}: a CIDR range has a slash (203.0.113.0/24); the caller may also escape it as %2F.
-        api.MapDelete("/addresses/blocked/{**target}", (HttpContext c, DashboardOperations ops, string target, bool? preview) =>
-            Write(c, ops.Edit("unblock_address", PolicyList.BlockedIpAddresses, Uri.UnescapeDataString(target), null, add: false, preview == true)));
+        api.MapDelete("/addresses/blocked/{**target}", (HttpContext c, DashboardOperations ops, string target, bool? preview, bool? fleet) => fleet == true
+            ? FleetDecision(c, ops, "unblock", Uri.UnescapeDataString(target), FleetTarget.Address, null, Given(preview == true, "preview"))
+            : Write(c, ops.Edit("unblock_address", PolicyList.BlockedIpAddresses, Uri.UnescapeDataString(target), null, add: false, preview == true)));
         api.MapGet("/policy", (PolicyFileOperations files) => Results.Json(files.View(), Json));
         api.MapPost("/policy/check", (DashboardOperations ops, PolicyFileOperations files, PolicyBody body) => ControlWrite(ops, files.Check(body.Text ?? "")));
         // preview=true is the check; without it the text is written under the lock, atomically, and reloaded.
@@ -58,11 +65,14 @@ internal static class DashboardApi
         api.MapPost("/network-key", (HttpContext c, PolicyFileOperations files, NetworkKeyBody body, bool? preview) =>
             Write(c, files.RotateNetworkKey(body.Key, null, body.KeepPrevious, preview == true)));
         api.MapGet("/bans", (DashboardOperations ops) => ControlWrite(ops, ops.Ask(ControlRequest.Of(ControlProtocol.Requests.Bans))));
-        api.MapPost("/bans", (HttpContext c, DashboardOperations ops, BanBody body) =>
-            Ban(c, ops, new ControlRequest { Type = ControlProtocol.Requests.Ban, Target = body.Target, Duration = body.Duration, Reason = body.Reason }));
+        api.MapPost("/bans", (HttpContext c, DashboardOperations ops, BanBody body) => body.Fleet
+            ? FleetDecision(c, ops, "ban", body.Target, FleetTarget.Any, body.Duration, Given(body.Reason, "reason"))
+            : Ban(c, ops, new ControlRequest { Type = ControlProtocol.Requests.Ban, Target = body.Target, Duration = body.Duration, Reason = body.Reason }));
         // {**target}: a CIDR range has a slash, as for the blocked addresses.
-        api.MapDelete("/bans/{**target}", (HttpContext c, DashboardOperations ops, string target) =>
-            Ban(c, ops, new ControlRequest { Type = ControlProtocol.Requests.Unban, Target = Uri.UnescapeDataString(target) }));
+        api.MapDelete("/bans/{**target}", (HttpContext c, DashboardOperations ops, string target, bool? fleet) => fleet == true
+            ? FleetDecision(c, ops, "unban", Uri.UnescapeDataString(target), FleetTarget.Any, null, null)
+            : Ban(c, ops, new ControlRequest { Type = ControlProtocol.Requests.Unban, Target = Uri.UnescapeDataString(target) }));
+        api.MapGet("/fleet", FleetStatus);
         api.MapGet("/lockdown", (DashboardOperations ops) => Control(ops.Ask(ControlRequest.Of(ControlProtocol.Requests.Lockdown))));
         api.MapPost("/lockdown", (HttpContext c, DashboardOperations ops, LockdownBody body) =>
         {

@@ -75,6 +75,9 @@ internal sealed class EntryBody
     public string? Target { get; set; }
 
     public string? Label { get; set; }
+
+    /// <summary>True: the same decision for every node of the fleet (as <c>--fleet</c>), not an edit of this node's file.</summary>
+    public bool Fleet { get; set; }
 }
 
 /// <summary>Body of <c>POST /api/v1/lockdown</c>.</summary>
@@ -133,4 +136,7 @@ internal sealed class BanBody
     public string? Duration { get; set; }
 
     public string? Reason { get; set; }
+
+    /// <summary>True: a fleet ban, the same on every node (as <c>manage_trusted_nodes ban --fleet</c>), not a local one.</summary>
+    public bool Fleet { get; set; }
 }

@@ -152,10 +152,10 @@ public static class ServerHost
             serilog.Dispose();
             throw new StartupException("NODE_IDENTITY_FILE " + ex.Message, ex);
         }
-        RedisFleetHub? fleetHub;
+        FleetLink? fleet;
         try
         {
-            fleetHub = OpenFleet(manager, store, identity, loggerFactory.CreateLogger(SecurityLog.CategoryName));
+            fleet = FleetService.Open(manager, store, identity, loggerFactory.CreateLogger(SecurityLog.CategoryName));
         }
         catch (Exception ex) when (ex is BanStoreException or NodeIdentityException)
         {
@@ -180,10 +180,8 @@ public static class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = NodeServer.ShutdownBound + TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton(feed);
         AddNodeServer(builder.Services, options, manager, identity);
-        if (fleetHub is not null)
-        {
-            builder.Services.AddHostedService(sp => new FleetService(manager.Fleet!, fleetHub, loggerFactory.CreateLogger(SecurityLog.CategoryName)));
-        }
+        // Always: a reload can turn the fleet on (or off, or point it elsewhere) while the server runs.
+        builder.Services.AddHostedService(sp => new FleetService(manager, store, identity, fleet, loggerFactory.CreateLogger(SecurityLog.CategoryName)));
         return builder;
     }
 
@@ -228,53 +226,6 @@ public static class ServerHost
             store.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// FLEET_REDIS: loads the last applied fleet state from the state database and attaches it to the gates before any
-    /// socket opens, so it is enforced from the first connection, with Redis reachable or not. The follower starts
-    /// with the host. Null when the node is in no fleet.
-    /// </summary>
-    private static RedisFleetHub? OpenFleet(SecurityManager manager, SqliteBanStore store, NodeIdentity identity, Microsoft.Extensions.Logging.ILogger logger)
-    {
-        var policy = manager.Policy;
-        if (policy.Fleet is not { } settings)
-        {
-            return null;
-        }
-        var operatorPath = policy.ResolvePath(settings.OperatorIdentityFile);
-        NodeIdentity? signer = null;
-        if (identity.Path is { } own && Path.GetFullPath(own) == operatorPath)
-        {
-            signer = identity;
-        }
-        else if (File.Exists(operatorPath))
-        {
-            signer = NodeIdentity.Load(operatorPath);
-        }
-        var hub = new RedisFleetHub(settings);
-        var sync = new FleetSync(new FleetSigning(settings.Name, settings.OperatorKeys), store.Fleet(settings.Name), hub, logger)
-        {
-            HubDisplay = settings.Display,
-            OperatorIdentity = signer,
-        };
-        manager.AttachFleet(sync);
-        if (sync.LastApplied.IsZero)
-        {
-            // A node that has never applied anything takes the fleet's snapshot before it listens, so it does not
-            // admit for its first moments what every other node refuses. Bounded: an unreachable hub delays the
-            // start by at most this long, and the follower keeps trying afterwards.
-            try
-            {
-                sync.TryLoadSnapshotAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
-            }
-            catch (AggregateException ex) when (ex.InnerException is FleetHubException hubError)
-            {
-                // Unreachable now: the follower takes the snapshot once the hub answers.
-                SecurityLog.FleetUnreachable(logger, settings.Name, settings.Display, hubError.Message, sync.LastApplied.ToString(), 0);
-            }
-        }
-        return hub;
     }
 
     /// <summary>Reads the policy file before anything else starts, to learn where to log and to refuse a bad file.</summary>
