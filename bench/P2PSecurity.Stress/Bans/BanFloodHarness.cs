@@ -7,6 +7,7 @@ using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Storage;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.Bans;
 
@@ -36,7 +37,7 @@ public static class BanFloodHarness
     public static async Task<HarnessReport> RunAsync(int addresses, int maxBans, Action<string> progress, CancellationToken ct)
     {
         var loadAtStart = MachineLoad.Describe();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         var allowed = NodeKey.FromSubjectPublicKeyInfo([1, 2, 3]);
         folder.WriteEnv(new HarnessEnv()
             .Set(PolicyKeys.AutoBan, "on")
