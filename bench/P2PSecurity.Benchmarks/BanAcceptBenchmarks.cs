@@ -77,6 +77,9 @@ public class BanAcceptBenchmarks
     [Benchmark(Description = "100k bans: refuse address in banned /24")]
     public DenyReason RefuseInBannedRange() => _banned.Manager.EvaluateAccept(_inBannedRange).Decision.Reason;
 
+    [Benchmark(Description = "one wall-clock read (each banned refusal made one before issue 13's fix)")]
+    public long ClockRead() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+
     [Benchmark(Description = "no bans: admit + release")]
     public void PlainAdmitAndRelease() => _plain.Manager.EvaluateAccept(_clients[_next++ & (ClientCount - 1)]).Slot!.Release();
 

@@ -58,6 +58,23 @@ public sealed class TempFolder : IDisposable
         return reader.ReadToEnd();
     }
 
+    /// <summary>Lines in the security log (none before it exists), read while the server may still be writing it.</summary>
+    public IReadOnlyList<string> ReadLogLines()
+    {
+        if (!System.IO.File.Exists(LogPath))
+        {
+            return [];
+        }
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+        return lines;
+    }
+
     /// <summary>
     /// Deletes the folder; a second call (a server fixture that owns the folder, then the test) does nothing. A file
     /// still held (a server process that has not quite exited) leaves the folder under /tmp, said on stderr.

@@ -140,7 +140,7 @@ public sealed class BanEndToEndTests
             await server.WaitForLineAsync(@"auto_ban target=127\.0\.0\.5 ");
 
             await server.WaitForLineAsync(@"auto_ban_skipped target=127\.0\.0\.4 strikes=10");
-            Assert.DoesNotContain("auto_ban target=127.0.0.4 ", server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("auto_ban target=127.0.0.4 ", server.Output + server.Errors, StringComparison.Ordinal);
             Assert.False(await RawPeer.ClosedAtAcceptAsync(server.EndPoint, "127.0.0.4", TimeSpan.FromMilliseconds(500), ct));
             Assert.Equal(["127.0.0.5"], (await BansAsync(folder)).Select(b => b.Target));
             // Alice's session is still served.

@@ -43,8 +43,8 @@ public sealed partial class DashboardLoginToolTests
 
         await WaitForOutputAsync(server, "reason=bad_login_code");
         Assert.Contains("method=one_time_code", server.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(code, server.Output + AllFiles(folder), StringComparison.Ordinal);
-        Assert.DoesNotContain(token, server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, server.Output + server.Errors + AllFiles(folder), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, server.Output + server.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed partial class DashboardLoginToolTests
         var stored = File.ReadAllText(file);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Matches(@"^pbkdf2-sha256\$600000\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}\n$", stored);
-        Assert.DoesNotContain(Password, stored + set.Out + set.Err + server.Output + AllFiles(folder), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, stored + set.Out + set.Err + server.Output + server.Errors + AllFiles(folder), StringComparison.Ordinal);
 
         var url = DashboardUrl(server);
         using var withToken = Client(url);

@@ -101,10 +101,56 @@ public sealed partial class FleetApiTests
         Assert.Equal(1, info.GetProperty("decisions_in_force").GetInt32());
     }
 
+    [Fact]
+    public async Task ApiDoc_EveryRowOfTheFleetTable_PublishesTheDecisionItNames()
+    {
+        await using var fleet = await FleetNodes.StartAsync(0);
+        var (folder, server) = await fleet.AddNodeAsync("--dashboard", "127.0.0.1:0");
+        using var api = await ApiAsync(folder, server);
+        var key = new string('b', 64);
+        var rows = FleetRows();
+        Assert.True(rows.Count >= 8, $"only {rows.Count} rows in docs/API.md's fleet table");
+
+        foreach (var (method, path, body, action) in rows)
+        {
+            var target = path.Contains("/nodes/", StringComparison.Ordinal) ? key : "127.0.0.140";
+            var url = path.Replace("{key}", key, StringComparison.Ordinal).Replace("{target}", target, StringComparison.Ordinal);
+            using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
+            if (body.Length > 0)
+            {
+                request.Content = new StringContent(body.Replace("…", JsonSerializer.Serialize(target), StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json");
+            }
+            using var response = await api.SendAsync(request, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {url}: {(int)response.StatusCode} {text}");
+            var json = JsonDocument.Parse(text).RootElement;
+            var published = json.GetProperty("fleet").GetProperty("published").GetString()!;
+            Assert.Equal($"{action} {target}", string.Join(' ', published.Split(' ').Take(2))); // a ban adds its expiry
+            Assert.True(json.TryGetProperty("revision", out _), $"{method} {url} has no revision: {text}");
+        }
+    }
+
+    /// <summary>The rows of docs/API.md's fleet table: method, path, body (may be empty) and the decision they publish.</summary>
+    private static List<(string Method, string Path, string Body, string Action)> FleetRows()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "docs", "API.md")))
+        {
+            dir = dir.Parent;
+        }
+        Assert.NotNull(dir);
+        var text = File.ReadAllText(Path.Combine(dir.FullName, "docs", "API.md"));
+        return [.. FleetRow().Matches(text).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value))];
+    }
+
+    [GeneratedRegex(@"(?m)^\| `(POST|DELETE) (/api/v1/[^` ]+)`(?: `(\{[^`]*\})`)? \| `(\w+)`")]
+    private static partial Regex FleetRow();
+
     private static async Task<HttpClient> ApiAsync(TempFolder folder, ServerProcess server)
     {
-        // The dashboard's line may come after the listener's and the control socket, which is all the start waits for.
-        var url = new Uri((await server.WaitForLineAsync(DashboardLine().ToString())).Groups[1].Value);
+        // The dashboard may say where it listens just after the node's listener does (which is what StartAsync waits for).
+        var url = new Uri((await server.WaitForLineAsync(@"dashboard_listening url=(\S+)")).Groups[1].Value);
         var client = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority)) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(folder.File("dashboard.token")).Trim());
         return client;
@@ -131,7 +177,4 @@ public sealed partial class FleetApiTests
             await Task.Delay(100);
         }
     }
-
-    [GeneratedRegex(@"dashboard_listening url=(\S+)")]
-    private static partial Regex DashboardLine();
 }

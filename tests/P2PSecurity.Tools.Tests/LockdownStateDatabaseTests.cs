@@ -38,8 +38,8 @@ public sealed class LockdownStateDatabaseTests
 
         await using var second = await ServerProcess.StartAsync(folder.EnvPath);
 
-        Assert.DoesNotContain("lockdown_restored", second.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("lockdown_state_migrated", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("lockdown_restored", second.Output + second.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("lockdown_state_migrated", second.Output + second.Errors, StringComparison.Ordinal);
         var (client, hello) = await NodeClient.ConnectAndHandshakeAsync(new NodeClientOptions
         {
             Server = second.EndPoint,

@@ -12,15 +12,20 @@ internal sealed class NodeLister(ToolContext context)
 {
     public int Run()
     {
-        var exists = File.Exists(context.EnvFile);
+        // The shared reader: whether the file exists is what the read found, not a look taken before it.
+        var bytes = EnvFileReader.Read(context.EnvFile, out var exists, out var readError);
+        if (exists && bytes is null)
+        {
+            throw new ToolException(ExitCodes.IoError, $"cannot read {context.EnvFile}: {readError}");
+        }
         string text;
         try
         {
-            text = exists ? new UTF8Encoding(false, true).GetString(File.ReadAllBytes(context.EnvFile)) : string.Empty;
+            text = bytes is null ? string.Empty : new UTF8Encoding(false, true).GetString(bytes);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (DecoderFallbackException ex)
         {
-            throw new ToolException(ex is DecoderFallbackException ? ExitCodes.InvalidPolicy : ExitCodes.IoError, $"cannot read {context.EnvFile}: {ex.Message}");
+            throw new ToolException(ExitCodes.InvalidPolicy, $"cannot read {context.EnvFile}: {ex.Message}");
         }
         var loaded = PolicyFileText.Validate(text, context.EnvFile);
         var document = EnvFileParser.Parse(text);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using P2PSecurity.Core.EnvFile;
 
 namespace P2PSecurity.Tools.WatchConfig;
 
@@ -27,18 +28,13 @@ internal sealed record FileSnapshot(bool Exists, long Length, DateTime ModifiedU
         {
             return Missing;
         }
-        try
-        {
-            var bytes = File.ReadAllBytes(path);
-            return new FileSnapshot(true, info.Length, info.LastWriteTimeUtc, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)), null);
-        }
-        catch (FileNotFoundException)
+        var bytes = EnvFileReader.Read(path, out var exists, out var error);
+        if (!exists)
         {
             return Missing; // replaced between the look and the read; the rename's event brings us back
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new FileSnapshot(true, info.Length, info.LastWriteTimeUtc, null, null, ex.Message);
-        }
+        return bytes is null
+            ? new FileSnapshot(true, info.Length, info.LastWriteTimeUtc, null, null, error)
+            : new FileSnapshot(true, info.Length, info.LastWriteTimeUtc, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)), null);
     }
 }

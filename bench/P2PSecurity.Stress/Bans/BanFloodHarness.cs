@@ -7,6 +7,7 @@ using P2PSecurity.Core.Policy;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Server.Storage;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.Bans;
 
@@ -25,7 +26,7 @@ public static class BanFloodHarness
     public const int StatedBytesPerOffender = 150;
 
     /// <summary>README: the memory per automatic ban held (table, expiry queue, published snapshot, reason shared).</summary>
-    public const int StatedBytesPerBan = 450;
+    public const int StatedBytesPerBan = 200;
 
     /// <summary>What the ban list holds whatever the number of bans: at most this much on top of the per-ban figure.</summary>
     private const long FixedBytes = 8L * 1024 * 1024;
@@ -36,7 +37,7 @@ public static class BanFloodHarness
     public static async Task<HarnessReport> RunAsync(int addresses, int maxBans, Action<string> progress, CancellationToken ct)
     {
         var loadAtStart = MachineLoad.Describe();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         var allowed = NodeKey.FromSubjectPublicKeyInfo([1, 2, 3]);
         folder.WriteEnv(new HarnessEnv()
             .Set(PolicyKeys.AutoBan, "on")
@@ -93,10 +94,29 @@ public static class BanFloodHarness
             string.Create(CultureInfo.InvariantCulture, $"<= {StatedBytesPerBan} B (README) x bans + {Mib(FixedBytes):F0} MiB = {Mib(bound):F1} MiB"),
             heapBans - heapStrikes <= bound);
         report.Info("heap_total_mib", Mib(heapBans), string.Create(CultureInfo.InvariantCulture,
-            $"{Mib(heapBans):F0} MiB managed heap at the end; process RSS {ProcessStats.Mib(Environment.WorkingSet):F0} MiB"));
+            $"{Mib(heapBans):F0} MiB managed heap at the end; {Memory()}"));
 
         await stopServing.CancelAsync();
         var (latencies, wrong) = await serving;
+
+        // A restart with the table full: the bans read back from the database into a fresh list.
+        bans.Dispose();
+        var heapClosed = Heap();
+        clock.Restart();
+        using (var reopened = BanList.Open(SqliteBanStore.Open(folder.File("p2psecurity.db")), () => manager.Policy.AutoBan, NullLogger.Instance))
+        {
+            var loadSeconds = clock.Elapsed.TotalSeconds;
+            var loaded = reopened.Current.Bans.Count;
+            var heapLoaded = Heap();
+            // The new list's strike table is preallocated at its capacity, as the first one was: not a ban's.
+            var banBytes = heapLoaded - heapClosed - (heapStrikes - heapBefore);
+            var perLoaded = banBytes / (double)Math.Max(1, loaded);
+            report.Target("bans_after_restart", loaded, string.Create(CultureInfo.InvariantCulture, $"{loaded:N0} read back in {loadSeconds:F1} s"),
+                $"{held:N0} (the bans held)", loaded == held);
+            report.Target("heap_per_ban_after_restart_bytes", perLoaded, string.Create(CultureInfo.InvariantCulture,
+                $"{perLoaded:F0} B ({Mib(banBytes):F1} MiB for {loaded:N0} bans read back, the new strike table's {Mib(heapStrikes - heapBefore):F1} MiB not counted); {Memory()}"),
+                $"<= {StatedBytesPerBan} B (README) x bans + {Mib(FixedBytes):F0} MiB", banBytes <= ((long)StatedBytesPerBan * loaded) + FixedBytes);
+        }
         var summary = LatencySummary.Of(latencies);
         report.Zero("good_decisions_refused", wrong);
         report.Target("decisions_answered", latencies.Count, latencies.Count.ToString("N0", CultureInfo.InvariantCulture), "> 0", latencies.Count > 0);
@@ -169,4 +189,13 @@ public static class BanFloodHarness
     }
 
     private static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
+
+    /// <summary>The process's resident memory now and at its peak, and what the GC holds committed.</summary>
+    private static string Memory()
+    {
+        var stats = ProcessStats.Read(Environment.ProcessId);
+        var gc = GC.GetGCMemoryInfo();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"process RSS {ProcessStats.Mib(stats.RssBytes):F0} MiB (peak {ProcessStats.Mib(stats.PeakRssBytes):F0} MiB), GC committed {Mib(gc.TotalCommittedBytes):F0} MiB, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, conserve memory {AppContext.GetData("System.GC.ConserveMemory") ?? Environment.GetEnvironmentVariable("DOTNET_GCConserveMemory") ?? "0"}");
+    }
 }

@@ -6,6 +6,7 @@ using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Stress.EditCrash;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.Bans;
 
@@ -26,7 +27,7 @@ public static class BanToolHarness
         string? serverDll, Action<string> progress, CancellationToken ct)
     {
         var loadAtStart = MachineLoad.Describe();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         folder.WriteEnv(new HarnessEnv()
             .Set(PolicyKeys.AutoBan, "off")
             .Set(PolicyKeys.MaxConnectionsPerIp, 1000)
@@ -195,7 +196,7 @@ public static class BanToolHarness
         }
     }
 
-    private static async Task<int> RunToolAsync(string tool, HarnessFolder folder, string target, CancellationToken ct)
+    private static async Task<int> RunToolAsync(string tool, TempFolder folder, string target, CancellationToken ct)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { tool, "ban", target, "--for", "1h", "--env-file", folder.EnvPath })

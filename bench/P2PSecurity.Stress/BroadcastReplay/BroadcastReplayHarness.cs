@@ -5,6 +5,7 @@ using P2PSecurity.Core.Protocol;
 using P2PSecurity.Core.Security;
 using P2PSecurity.Stress.Infrastructure;
 using P2PSecurity.Stress.Wire;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.BroadcastReplay;
 
@@ -24,7 +25,7 @@ public static class BroadcastReplayHarness
         var report = new HarnessReport("broadcast-replay", MachineLoad.Describe());
         using var origin = NodeIdentity.Create();
         using var listener = NodeIdentity.Create();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         folder.WriteEnv(Env);
         var addresses = new AddressPool(91);
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using P2PSecurity.Core.Control;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.ControlFuzz;
 
@@ -20,7 +21,7 @@ public static class ControlFuzzer
     public static async Task<HarnessReport> RunAsync(ControlFuzzOptions options, Action<string> progress, CancellationToken ct)
     {
         var loadAtStart = MachineLoad.Describe();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         folder.WriteEnv("MAX_CONNECTIONS_PER_IP=3\n");
         await using var server = await ServerUnderTest.StartAsync(folder, options.ServerDll);
         var socketPath = ControlSocketPath.ForPolicyFile(folder.EnvPath);
@@ -122,7 +123,7 @@ public static class ControlFuzzer
     }
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static async Task OtherUserAsync(HarnessFolder folder, string socketPath, HarnessReport report,
+    private static async Task OtherUserAsync(TempFolder folder, string socketPath, HarnessReport report,
         Action<string> progress, CancellationToken ct)
     {
         var mode = File.GetUnixFileMode(socketPath);

@@ -6,6 +6,7 @@ using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Logging;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.Flood;
 
@@ -26,7 +27,7 @@ public static partial class FloodHarness
     {
         var loadAtStart = MachineLoad.Describe();
         using var probeIdentity = NodeIdentity.Create();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         folder.WriteEnv(new HarnessEnv()
             .Set(PolicyKeys.AllowedNodeKeys, probeIdentity.NodeKey)
             .Set(PolicyKeys.BlockedIpAddresses, BlockedRange)

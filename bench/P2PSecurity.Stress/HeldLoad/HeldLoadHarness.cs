@@ -3,6 +3,7 @@ using System.Globalization;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Protocol;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.HeldLoad;
 
@@ -19,7 +20,7 @@ public static class HeldLoadHarness
         var identities = Enumerable.Range(0, options.Identities).Select(_ => NodeIdentity.Create()).ToList();
         try
         {
-            using var folder = new HarnessFolder();
+            using var folder = new TempFolder();
             var editor = new PolicyEditor(folder, string.Join(",", identities.Select(i => i.NodeKey)), options.EditPieceBytes);
             editor.WriteInitial();
             await using var server = await ServerUnderTest.StartAsync(folder, options.ServerDll);

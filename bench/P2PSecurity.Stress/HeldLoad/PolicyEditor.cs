@@ -1,5 +1,6 @@
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.HeldLoad;
 
@@ -11,7 +12,7 @@ namespace P2PSecurity.Stress.HeldLoad;
 /// between two pieces and find a prefix of the new file; the editor waits for the server to announce the new
 /// revision before the next tick, timing how long that took.
 /// </summary>
-internal sealed class PolicyEditor(HarnessFolder folder, string allowedKeys, int pieceBytes)
+internal sealed class PolicyEditor(TempFolder folder, string allowedKeys, int pieceBytes)
 {
     /// <summary>Blocked in every revision: the address of the harness's check flood.</summary>
     public const string CheckFloodSource = "127.66.0.1";

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.Impersonation;
 
@@ -16,8 +17,8 @@ public static class ImpersonationSuite
         var loadAtStart = MachineLoad.Describe();
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         using var cast = new ImpersonationCast();
-        using var dualFolder = new HarnessFolder();
-        using var ipv4Folder = new HarnessFolder();
+        using var dualFolder = new TempFolder();
+        using var ipv4Folder = new TempFolder();
         dualFolder.WriteEnv(cast.Env(secret));
         ipv4Folder.WriteEnv(cast.Env(secret) + "LISTEN_ADDRESS=0.0.0.0\n");
         await using var dual = await ServerUnderTest.StartAsync(dualFolder, serverDll);

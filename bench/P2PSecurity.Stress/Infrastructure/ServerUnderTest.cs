@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using P2PSecurity.Core.Policy;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.Infrastructure;
 
@@ -42,7 +43,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
     /// <paramref name="serverDll"/>, or p2psecurity-server.dll next to this harness; <paramref name="extraArguments"/>
     /// go after the harness's own (e.g. <c>--metrics 127.0.0.1:0</c>).
     /// </summary>
-    public static async Task<ServerUnderTest> StartAsync(HarnessFolder folder, string? serverDll = null, IReadOnlyList<string>? extraArguments = null)
+    public static async Task<ServerUnderTest> StartAsync(TempFolder folder, string? serverDll = null, IReadOnlyList<string>? extraArguments = null)
     {
         var dll = serverDll ?? Path.Combine(AppContext.BaseDirectory, "p2psecurity-server.dll");
         if (!File.Exists(dll))

@@ -4,6 +4,7 @@ using System.Net;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.SlowClients;
 
@@ -25,7 +26,7 @@ public static class HeldHandshakesHarness
         var loadAtStart = MachineLoad.Describe();
         using var probeIdentity = NodeIdentity.Create();
         using var stranger = NodeIdentity.Create();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         // The server's defaults for everything else: MAX_CONNECTIONS_PER_IP, CONNECTION_RATE_LIMIT and the prefix are
         // what an attacker meets on a node nobody tuned.
         var env = new HarnessEnv()

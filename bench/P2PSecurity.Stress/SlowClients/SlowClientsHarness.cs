@@ -2,6 +2,7 @@ using System.Globalization;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.SlowClients;
 
@@ -38,7 +39,7 @@ public static class SlowClientsHarness
         using var probeIdentity = NodeIdentity.Create();
         using var stranger = NodeIdentity.Create();
         using var blocked = NodeIdentity.Create();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         // The stranger is allowed: a TlsThenSilent client must be closed by the timeout, not refused for its key.
         folder.WriteEnv(new HarnessEnv()
             .Set(PolicyKeys.AllowedNodeKeys, $"{probeIdentity.NodeKey},{stranger.NodeKey}")

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Core.Policy;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 
 namespace P2PSecurity.Stress.WireFuzz;
 
@@ -21,7 +22,7 @@ public static class WireFuzzer
         using var probeIdentity = NodeIdentity.Create();
         using var stranger = NodeIdentity.Create();
         using var fuzzer = NodeIdentity.Create();
-        using var folder = new HarnessFolder();
+        using var folder = new TempFolder();
         folder.WriteEnv(new HarnessEnv()
             .Set(PolicyKeys.AllowedNodeKeys, $"{probeIdentity.NodeKey},{fuzzer.NodeKey}")
             .Set(PolicyKeys.HandshakeTimeout, $"{options.HandshakeTimeout.TotalMilliseconds:F0}ms")

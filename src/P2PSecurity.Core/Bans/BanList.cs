@@ -71,6 +71,7 @@ public sealed partial class BanList : IPolicySource<BanSnapshot>, IDisposable
         var contents = store.Load();
         var list = new BanList(store, settings, logger, time, strikeCapacity);
         var now = list.NowMs;
+        list._table.Reserve(contents.Bans.Count, contents.Bans.Count(b => b.Source == BanSource.Automatic));
         foreach (var ban in contents.Bans)
         {
             list._table.TryPut(ban, int.MaxValue, out _, out _);
@@ -190,7 +191,7 @@ public sealed partial class BanList : IPolicySource<BanSnapshot>, IDisposable
 
     private void Publish()
     {
-        var snapshot = BanSnapshot.Build(++_version, _table.Values);
+        var snapshot = BanSnapshot.FromSorted(++_version, _table.Sorted(Current.Sorted));
         Interlocked.Exchange(ref _current, snapshot);
         Published?.Invoke();
     }

@@ -14,7 +14,7 @@ public sealed class BanSnapshot
     private BanSnapshot(long version, Ban[] bans, BanRangeIndex addresses, FrozenDictionary<NodeKey, long> nodes, int operatorCount, long nextExpiryMs)
     {
         Version = version;
-        Bans = bans;
+        Sorted = bans;
         Addresses = addresses;
         Nodes = nodes;
         OperatorCount = operatorCount;
@@ -24,8 +24,14 @@ public sealed class BanSnapshot
     /// <summary>Increases with every snapshot published.</summary>
     public long Version { get; }
 
-    /// <summary>Every ban held, some perhaps expired a moment ago (check <see cref="Ban.IsActive"/>).</summary>
-    public IReadOnlyList<Ban> Bans { get; }
+    /// <summary>
+    /// Every ban held, some perhaps expired a moment ago (check <see cref="Ban.IsActive"/>), in the order of
+    /// <see cref="BanTarget.CompareOrder"/>.
+    /// </summary>
+    public IReadOnlyList<Ban> Bans => Sorted;
+
+    /// <summary>The same array as <see cref="Bans"/>: the next snapshot is merged from it (see <see cref="BanTable.Sorted"/>).</summary>
+    internal Ban[] Sorted { get; }
 
     public BanRangeIndex Addresses { get; }
 
@@ -52,10 +58,17 @@ public sealed class BanSnapshot
     public static BanSnapshot Build(long version, IReadOnlyCollection<Ban> bans)
     {
         var all = bans.ToArray();
+        Array.Sort(all, BanRangeIndex.ByOrder);
+        return FromSorted(version, all);
+    }
+
+    /// <summary>A snapshot of bans already in the order of <see cref="BanTarget.CompareOrder"/>; the array becomes the snapshot's.</summary>
+    internal static BanSnapshot FromSorted(long version, Ban[] sorted)
+    {
         var operatorCount = 0;
         var next = Ban.Forever;
-        var nodes = new Dictionary<NodeKey, long>();
-        foreach (var ban in all)
+        Dictionary<NodeKey, long>? nodes = null;
+        foreach (var ban in sorted)
         {
             if (ban.Source == BanSource.Operator)
             {
@@ -64,9 +77,10 @@ public sealed class BanSnapshot
             next = Math.Min(next, ban.ExpiresAtMs);
             if (ban.Target.IsNode)
             {
-                nodes[ban.Target.NodeKey] = ban.ExpiresAtMs;
+                (nodes ??= [])[ban.Target.NodeKey] = ban.ExpiresAtMs;
             }
         }
-        return new BanSnapshot(version, all, BanRangeIndex.Build(all), nodes.ToFrozenDictionary(), operatorCount, next);
+        var frozen = nodes is null ? FrozenDictionary<NodeKey, long>.Empty : nodes.ToFrozenDictionary();
+        return new BanSnapshot(version, sorted, BanRangeIndex.BuildSorted(sorted), frozen, operatorCount, next);
     }
 }

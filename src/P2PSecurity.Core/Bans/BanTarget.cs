@@ -104,6 +104,25 @@ public readonly record struct BanTarget
         return true;
     }
 
+    /// <summary>
+    /// The order of a snapshot's bans: address bans first, by first address and, at the same first address, the
+    /// larger block first (the order <see cref="BanRangeIndex"/> sweeps in); then node bans, by key. A total order:
+    /// 0 only for equal targets.
+    /// </summary>
+    public static int CompareOrder(in BanTarget x, in BanTarget y)
+    {
+        if (x.IsNode != y.IsNode)
+        {
+            return x.IsNode ? 1 : -1;
+        }
+        var c = x._a.CompareTo(y._a);
+        if (c != 0)
+        {
+            return c;
+        }
+        return x.IsNode ? x._b.CompareTo(y._b) : x.PrefixBits.CompareTo(y.PrefixBits);
+    }
+
     /// <summary>True when the address key is inside this range (false for a node ban).</summary>
     public bool Covers(UInt128 address) => !IsNode && address >= First && address <= Last;
 

@@ -83,7 +83,7 @@ internal sealed class ConnectionTable(Func<SecurityPolicy> policy, TimeProvider 
             }
             // IPv4 and a full-length IPv6 prefix keep the peer's own address; a shorter prefix shows its network.
             var address = IpAddressKey.IsIPv4(key) || policy.Ipv6LimitPrefix >= 128 ? IpAddressKey.Normalize(remote) : IpAddressKey.ToAddress(key);
-            var fresh = new IpState(address, key);
+            var fresh = new IpState(this, address, key);
             if (_ips.TryAdd(key, fresh))
             {
                 Interlocked.Increment(ref _tracked);
@@ -96,7 +96,7 @@ internal sealed class ConnectionTable(Func<SecurityPolicy> policy, TimeProvider 
     /// <summary>Makes the slot of a connection <paramref name="state"/> has just counted, and links it in the state's live list.</summary>
     public ConnectionSlot Open(IpState state, IPAddress address, UInt128 addressKey, long now, bool outbound)
     {
-        var slot = new ConnectionSlot(this, state, address, addressKey, Interlocked.Increment(ref _nextSlotId), now) { Outbound = outbound };
+        var slot = new ConnectionSlot(state, address, addressKey, Interlocked.Increment(ref _nextSlotId), now, outbound);
         state.Link(slot);
         return slot;
     }

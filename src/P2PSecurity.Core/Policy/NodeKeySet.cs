@@ -5,8 +5,9 @@ namespace P2PSecurity.Core.Policy;
 /// <summary>
 /// An immutable set of node keys (ALLOWED_NODE_KEYS, BLOCKED_NODE_KEYS), built for the node gate's look-up and for
 /// cheap reloads: one open-addressed table, at most half full, probed linearly from the key's own bits. A look-up
-/// reads one slot, or a few adjacent ones. A reload that changed a few keys of 100,000 copies the table and patches it
-/// (<see cref="With"/>) instead of hashing every key again, and the patched set remembers what it added and removed,
+/// reads one slot, or a few adjacent ones. A reload that changed a few keys of 100,000 patches a copy of the table
+/// that shares every chunk it does not write to (<see cref="With"/>, <see cref="NodeKeyTable"/>) instead of hashing
+/// every key again, and the patched set remembers what it added and removed,
 /// so the diff does not compare 100,000 keys with 100,000 others (<see cref="PolicyDiff"/>).
 /// </summary>
 /// <remarks>
@@ -17,15 +18,13 @@ namespace P2PSecurity.Core.Policy;
 /// </remarks>
 public sealed class NodeKeySet : IReadOnlySet<NodeKey>
 {
-    private readonly NodeKey[] _slots;
-    private readonly int _mask;
+    private readonly NodeKeyTable _table;
     private readonly bool _hasZero;
     private readonly WeakReference<NodeKeySet>? _base;
 
-    private NodeKeySet(NodeKey[] slots, int count, bool hasZero, NodeKeySet? derivedFrom, NodeKey[] added, NodeKey[] removed)
+    private NodeKeySet(NodeKeyTable table, int count, bool hasZero, NodeKeySet? derivedFrom, NodeKey[] added, NodeKey[] removed)
     {
-        _slots = slots;
-        _mask = slots.Length - 1;
+        _table = table;
         _hasZero = hasZero;
         Count = count;
         // Weak: a chain of reloads must not keep every earlier set alive.
@@ -35,7 +34,7 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
     }
 
     /// <summary>The empty set.</summary>
-    public static NodeKeySet Empty { get; } = new([default], 0, false, null, [], []);
+    public static NodeKeySet Empty { get; } = new(NodeKeyTable.Create(1), 0, false, null, [], []);
 
     /// <inheritdoc/>
     public int Count { get; }
@@ -55,13 +54,13 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
     /// <summary>The set of <paramref name="keys"/>; <paramref name="duplicates"/> tells whether a key was given twice.</summary>
     internal static NodeKeySet Build(ReadOnlySpan<NodeKey> keys, out bool duplicates)
     {
-        var slots = new NodeKey[CapacityFor(keys.Length)];
+        var table = NodeKeyTable.Create(CapacityFor(keys.Length));
         var count = 0;
         var hasZero = false;
         duplicates = false;
         foreach (var key in keys)
         {
-            if (Insert(slots, key, ref hasZero))
+            if (Insert(table, null, key, ref hasZero))
             {
                 count++;
             }
@@ -70,7 +69,7 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
                 duplicates = true;
             }
         }
-        return count == 0 ? Empty : new NodeKeySet(slots, count, hasZero, null, [], []);
+        return count == 0 ? Empty : new NodeKeySet(table, count, hasZero, null, [], []);
     }
 
     /// <summary>
@@ -80,22 +79,22 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
     internal NodeKeySet With(ReadOnlySpan<NodeKey> removed, ReadOnlySpan<NodeKey> added, out bool duplicates)
     {
         var capacity = CapacityFor(Count + added.Length);
-        NodeKey[] slots;
-        if (capacity <= _slots.Length)
+        NodeKeyTable table;
+        bool[]? owned;
+        if (capacity <= _table.Capacity)
         {
-            // Every slot is overwritten by the copy, so the new array need not be zeroed first.
-            slots = GC.AllocateUninitializedArray<NodeKey>(_slots.Length);
-            _slots.CopyTo(slots, 0);
+            // Shares every chunk with this set's table; the first write to a chunk copies it.
+            table = _table.Share(out owned);
         }
         else
         {
-            slots = new NodeKey[capacity];
-            var ignored = false;
-            foreach (var key in _slots)
+            table = NodeKeyTable.Create(capacity);
+            owned = null;
+            for (var i = 0; i < _table.Capacity; i++)
             {
-                if (!IsEmpty(key))
+                if (!NodeKeyTable.IsEmpty(_table[i]))
                 {
-                    Insert(slots, key, ref ignored);
+                    table.Insert(_table[i], null);
                 }
             }
         }
@@ -104,7 +103,7 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
         var gone = new List<NodeKey>(removed.Length);
         foreach (var key in removed)
         {
-            if (Delete(slots, key, ref hasZero))
+            if (Delete(table, owned, key, ref hasZero))
             {
                 count--;
                 gone.Add(key);
@@ -114,7 +113,7 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
         var put = new List<NodeKey>(added.Length);
         foreach (var key in added)
         {
-            if (Insert(slots, key, ref hasZero))
+            if (Insert(table, owned, key, ref hasZero))
             {
                 count++;
                 if (!Contains(key))
@@ -128,20 +127,20 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
             }
         }
         // Removed and put back in the same edit (a line moved, or typed again) is no change.
-        gone.RemoveAll(key => Holds(slots, key, hasZero));
-        return new NodeKeySet(slots, count, hasZero, this, [.. put], [.. gone]);
+        gone.RemoveAll(key => Holds(table, key, hasZero));
+        return new NodeKeySet(table, count, hasZero, this, [.. put], [.. gone]);
     }
 
     /// <inheritdoc/>
-    public bool Contains(NodeKey key) => Holds(_slots, key, _hasZero);
+    public bool Contains(NodeKey key) => Holds(_table, key, _hasZero);
 
-    private static bool Holds(NodeKey[] slots, NodeKey key, bool hasZero)
+    private static bool Holds(in NodeKeyTable table, NodeKey key, bool hasZero)
     {
-        var mask = slots.Length - 1;
+        var mask = table.Mask;
         var i = key.GetHashCode() & mask;
         while (true)
         {
-            ref readonly var slot = ref slots[i];
+            ref readonly var slot = ref table[i];
             if (slot.Equals(key))
             {
                 // An empty slot equals the all-zero key: that one is in the set only by its flag.
@@ -156,7 +155,7 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
     }
 
     /// <summary>Adds <paramref name="key"/>; false when it was there already.</summary>
-    private static bool Insert(NodeKey[] slots, NodeKey key, ref bool hasZero)
+    private static bool Insert(in NodeKeyTable table, bool[]? owned, NodeKey key, ref bool hasZero)
     {
         if (IsEmpty(key))
         {
@@ -164,22 +163,11 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
             hasZero = true;
             return added;
         }
-        var mask = slots.Length - 1;
-        var i = key.GetHashCode() & mask;
-        while (!IsEmpty(slots[i]))
-        {
-            if (slots[i].Equals(key))
-            {
-                return false;
-            }
-            i = (i + 1) & mask;
-        }
-        slots[i] = key;
-        return true;
+        return table.Insert(key, owned);
     }
 
-    /// <summary>Removes <paramref name="key"/>, moving later keys of its run back so that no probe stops short; false when it was not there.</summary>
-    private static bool Delete(NodeKey[] slots, NodeKey key, ref bool hasZero)
+    /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
+    private static bool Delete(in NodeKeyTable table, bool[]? owned, NodeKey key, ref bool hasZero)
     {
         if (IsEmpty(key))
         {
@@ -187,38 +175,10 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
             hasZero = false;
             return removed;
         }
-        var mask = slots.Length - 1;
-        var hole = key.GetHashCode() & mask;
-        while (!slots[hole].Equals(key))
-        {
-            if (IsEmpty(slots[hole]))
-            {
-                return false;
-            }
-            hole = (hole + 1) & mask;
-        }
-        var j = hole;
-        while (true)
-        {
-            j = (j + 1) & mask;
-            if (IsEmpty(slots[j]))
-            {
-                break;
-            }
-            // The key at j stays unless the hole lies on its probe path: between its home slot and j, cyclically.
-            var home = slots[j].GetHashCode() & mask;
-            var stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
-            if (!stays)
-            {
-                slots[hole] = slots[j];
-                hole = j;
-            }
-        }
-        slots[hole] = default;
-        return true;
+        return table.Delete(key, owned);
     }
 
-    private static bool IsEmpty(in NodeKey key) => key.Equals(default);
+    private static bool IsEmpty(in NodeKey key) => NodeKeyTable.IsEmpty(key);
 
     /// <summary>A power of two at least twice <paramref name="count"/>, so the table is at most half full.</summary>
     private static int CapacityFor(int count) => (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, count) * 2));
@@ -230,11 +190,11 @@ public sealed class NodeKeySet : IReadOnlySet<NodeKey>
         {
             yield return default;
         }
-        foreach (var key in _slots)
+        for (var i = 0; i < _table.Capacity; i++)
         {
-            if (!IsEmpty(key))
+            if (!IsEmpty(_table[i]))
             {
-                yield return key;
+                yield return _table[i];
             }
         }
     }

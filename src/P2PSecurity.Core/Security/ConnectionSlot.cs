@@ -1,5 +1,4 @@
 using System.Net;
-using P2PSecurity.Core.Connections;
 using P2PSecurity.Core.Policy;
 
 namespace P2PSecurity.Core.Security;
@@ -9,26 +8,36 @@ namespace P2PSecurity.Core.Security;
 /// exactly once however often it is called (a close path may run twice). The transport registers an eviction
 /// callback so that a reload which now refuses this connection can close it.
 /// </summary>
+/// <remarks>
+/// Every admission allocates one of these and nothing else, so it is kept small: the flags and the forced reason
+/// share one word (changed only by interlocked operations, so a flag set by one thread never undoes another's), the
+/// node key is held without a nullable wrapper, and the table it goes back to is its address state's.
+/// </remarks>
 public sealed class ConnectionSlot
 {
-    private readonly ConnectionTable _owner;
+    private const int ReleasedFlag = 1;
+    private const int SecuredFlag = 2;
+    private const int AuthenticatedFlag = 4;
+    private const int FleetEvictedFlag = 8;
+    private const int OutboundFlag = 16;
+    private const int HasNodeKeyFlag = 32;
+    private const int ForcedReasonShift = 8;
+    private const int ForcedReasonMask = 0xFF << ForcedReasonShift;
+
     private Action<SecurityDecision>? _evict;
-    private int _released;
-    private bool _secured;
-    private bool _authenticated;
-    private int _forcedReason;
-    private int _fleetEvicted;
+    private NodeKey _nodeKey;
+    private int _flags;
 
     private readonly long _openedTimestamp;
 
-    internal ConnectionSlot(ConnectionTable owner, IpState state, IPAddress address, UInt128 addressKey, long id, long openedTimestamp)
+    internal ConnectionSlot(IpState state, IPAddress address, UInt128 addressKey, long id, long openedTimestamp, bool outbound)
     {
-        _owner = owner;
         State = state;
         Address = address;
         AddressKey = addressKey;
         Id = id;
         _openedTimestamp = openedTimestamp;
+        _flags = outbound ? OutboundFlag : 0;
     }
 
     /// <summary>
@@ -49,13 +58,29 @@ public sealed class ConnectionSlot
     public IPAddress Address { get; }
 
     /// <summary>When the connection was admitted (kept as a monotonic timestamp; the wall-clock time is worked out when asked).</summary>
-    public DateTimeOffset OpenedAt => _owner.TimeOf(_openedTimestamp);
+    public DateTimeOffset OpenedAt => State.Table.TimeOf(_openedTimestamp);
 
     /// <summary>
     /// The node key TLS proved, once the secured stage (<see cref="SecurityManager.EvaluateSecured"/>) or the node gate
     /// has let the connection through; null before that, and for an anonymous peer.
     /// </summary>
-    public NodeKey? NodeKey { get; internal set; }
+    /// <remarks>Written before <see cref="Secured"/> or <see cref="Authenticated"/>, and published with its flag by an interlocked operation.</remarks>
+    public NodeKey? NodeKey
+    {
+        get => Has(HasNodeKeyFlag) ? _nodeKey : null;
+        internal set
+        {
+            if (value is { } key)
+            {
+                _nodeKey = key;
+                Set(HasNodeKeyFlag, true);
+            }
+            else
+            {
+                Set(HasNodeKeyFlag, false);
+            }
+        }
+    }
 
     /// <summary>
     /// True once TLS is complete and the secured stage let the connection on: from then on <see cref="NodeKey"/> is the
@@ -64,8 +89,8 @@ public sealed class ConnectionSlot
     /// <remarks>Written after <see cref="NodeKey"/> with release semantics, so a reader that sees it sees the key.</remarks>
     public bool Secured
     {
-        get => Volatile.Read(ref _secured);
-        internal set => Volatile.Write(ref _secured, value);
+        get => Has(SecuredFlag);
+        internal set => Set(SecuredFlag, value);
     }
 
     /// <summary>
@@ -78,8 +103,8 @@ public sealed class ConnectionSlot
     /// <remarks>Written after <see cref="ProvenSecret"/> with release semantics, as <see cref="Secured"/> is.</remarks>
     public bool Authenticated
     {
-        get => Volatile.Read(ref _authenticated);
-        internal set => Volatile.Write(ref _authenticated, value);
+        get => Has(AuthenticatedFlag);
+        internal set => Set(AuthenticatedFlag, value);
     }
 
     /// <summary>
@@ -89,9 +114,9 @@ public sealed class ConnectionSlot
     internal NetworkSecretFingerprint ProvenSecret { get; set; }
 
     /// <summary>True when this connection was dialled by us (bootstrap), not accepted.</summary>
-    public bool Outbound { get; init; }
+    public bool Outbound => Has(OutboundFlag);
 
-    public bool IsReleased => Volatile.Read(ref _released) != 0;
+    public bool IsReleased => Has(ReleasedFlag);
 
     /// <summary>Links of the owning address's live list; guarded by that address's lock.</summary>
     internal ConnectionSlot? PreviousLive { get; set; }
@@ -106,7 +131,7 @@ public sealed class ConnectionSlot
     internal ConnectionSlot? PendingNext { get; set; }
 
     /// <summary>Set when the manager closed this connection for a reason of its own (a pending handshake evicted).</summary>
-    internal DenyReason ForcedReason => (DenyReason)Volatile.Read(ref _forcedReason);
+    internal DenyReason ForcedReason => (DenyReason)((Volatile.Read(ref _flags) & ForcedReasonMask) >> ForcedReasonShift);
 
     /// <summary>Called by the manager when a reload refuses this live connection.</summary>
     public void OnEvict(Action<SecurityDecision> evict) => Interlocked.Exchange(ref _evict, evict);
@@ -117,7 +142,17 @@ public sealed class ConnectionSlot
     /// </summary>
     internal void Force(SecurityDecision decision)
     {
-        Interlocked.Exchange(ref _forcedReason, (int)decision.Reason);
+        var reason = ((int)decision.Reason << ForcedReasonShift) & ForcedReasonMask;
+        var flags = Volatile.Read(ref _flags);
+        while (true)
+        {
+            var seen = Interlocked.CompareExchange(ref _flags, (flags & ~ForcedReasonMask) | reason, flags);
+            if (seen == flags)
+            {
+                break;
+            }
+            flags = seen;
+        }
         Evict(decision);
     }
 
@@ -125,7 +160,7 @@ public sealed class ConnectionSlot
     /// True the first time only: the fleet's enforcement pass judges every live connection on every new view, and
     /// closes each at most once (its close is on its way after the first).
     /// </summary>
-    internal bool FirstFleetEviction() => Interlocked.Exchange(ref _fleetEvicted, 1) == 0;
+    internal bool FirstFleetEviction() => (Interlocked.Or(ref _flags, FleetEvictedFlag) & FleetEvictedFlag) == 0;
 
     internal bool Evict(SecurityDecision decision)
     {
@@ -141,9 +176,24 @@ public sealed class ConnectionSlot
     /// <summary>Gives the connection's count back. Idempotent.</summary>
     public void Release()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
+        if ((Interlocked.Or(ref _flags, ReleasedFlag) & ReleasedFlag) == 0)
         {
-            _owner.Release(this);
+            State.Table.Release(this);
+        }
+    }
+
+    private bool Has(int flag) => (Volatile.Read(ref _flags) & flag) != 0;
+
+    /// <summary>Sets or clears one flag, leaving the others as they are (a full fence, so what was written before is published with it).</summary>
+    private void Set(int flag, bool on)
+    {
+        if (on)
+        {
+            Interlocked.Or(ref _flags, flag);
+        }
+        else
+        {
+            Interlocked.And(ref _flags, ~flag);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace P2PSecurity.Core.Security;
 /// What the server remembers about one remote address: live connections and rate buckets. This is state, not
 /// policy: it survives reloads, and the limits it is checked against come from the current policy at each call.
 /// </summary>
-internal sealed class IpState(IPAddress address, UInt128 key)
+internal sealed class IpState(Connections.ConnectionTable table, IPAddress address, UInt128 key)
 {
     private readonly Lock _lock = new();
     private TokenBucket _connectBucket;
@@ -17,6 +17,9 @@ internal sealed class IpState(IPAddress address, UInt128 key)
     // The live slots of this address, linked through the slots themselves: admitting a connection allocates its
     // slot and nothing else, and releasing it takes the one lock it already needs for the count.
     private ConnectionSlot? _firstLive;
+
+    /// <summary>The table this state is in: where its slots give their counts back (kept here, not in every slot).</summary>
+    public Connections.ConnectionTable Table { get; } = table;
 
     public IPAddress Address { get; } = address;
 

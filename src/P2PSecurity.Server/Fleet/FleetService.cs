@@ -145,7 +145,7 @@ internal sealed class FleetService : IHostedService, IAsyncDisposable
             SecurityLog.FleetReconfigured(_logger, old?.ToString() ?? "none", next?.ToString() ?? "none", _manager.View.Fleet.Count);
             if (old is not null)
             {
-                // After the attach: a publish still in flight on the old hub fails (fleet_unavailable), nothing half-applied.
+                // After the attach: a publish still in flight on the old hub fails (fleet_unavailable), nothing is appended.
                 await old.Hub.DisposeAsync().ConfigureAwait(false);
             }
         }

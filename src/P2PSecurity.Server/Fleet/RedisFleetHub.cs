@@ -53,6 +53,7 @@ public sealed class RedisFleetHub : IFleetHub, IAsyncDisposable
     private readonly RedisKey _stream;
     private readonly RedisKey _snapshot;
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    private int _closed;
     private ConnectionMultiplexer? _commands;
     private ConnectionMultiplexer? _blocking;
 
@@ -203,12 +204,30 @@ public sealed class RedisFleetHub : IFleetHub, IAsyncDisposable
 
     private async Task<IDatabase> DatabaseAsync(bool blocking)
     {
+        // A closed hub (FLEET_* changed by a reload, or the server stopping) never connects again: a publish still
+        // in flight on it fails as a hub failure (fleet_unavailable, nothing published) instead of opening a
+        // connection nobody closes.
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            throw Closed();
+        }
         var mux = blocking ? Volatile.Read(ref _blocking) : Volatile.Read(ref _commands);
         if (mux is null)
         {
-            await _connecting.WaitAsync().ConfigureAwait(false);
             try
             {
+                await _connecting.WaitAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                throw Closed();
+            }
+            try
+            {
+                if (Volatile.Read(ref _closed) != 0)
+                {
+                    throw Closed();
+                }
                 mux = blocking ? _blocking : _commands;
                 if (mux is null)
                 {
@@ -256,8 +275,11 @@ public sealed class RedisFleetHub : IFleetHub, IAsyncDisposable
         }
     }
 
+    private FleetHubException Closed() => new($"the connection to {Display} was closed (FLEET_* changed, or the server is stopping)");
+
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _closed, 1);
         if (Interlocked.Exchange(ref _blocking, null) is { } blocking)
         {
             await blocking.DisposeAsync().ConfigureAwait(false);

@@ -8,12 +8,12 @@ namespace P2PSecurity.Core.Tests.Identity;
 
 public sealed class NodeIdentityTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("p2psecurity-identity-").FullName;
+    private readonly TempFolder _dir = new();
 
     [Fact]
     public void CreateFile_NewPath_WritesOwnerOnlyPemThatLoadsToTheSameKey()
     {
-        var path = Path.Combine(_dir, "node.pem");
+        var path = _dir.File("node.pem");
 
         using var created = NodeIdentity.CreateFile(path);
         using var loaded = NodeIdentity.Load(path);
@@ -28,13 +28,13 @@ public sealed class NodeIdentityTests : IDisposable
         var text = File.ReadAllText(path);
         Assert.Contains("-----BEGIN CERTIFICATE-----", text, StringComparison.Ordinal);
         Assert.Contains("-----BEGIN PRIVATE KEY-----", text, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
     }
 
     [Fact]
     public void CreateFile_ExistingPath_RefusesAndLeavesTheFileAlone()
     {
-        var path = Path.Combine(_dir, "node.pem");
+        var path = _dir.File("node.pem");
         NodeIdentity.CreateFile(path).Dispose();
         var before = File.ReadAllBytes(path);
 
@@ -47,7 +47,7 @@ public sealed class NodeIdentityTests : IDisposable
     [Fact]
     public void LoadOrCreate_CalledTwice_CreatesOnceAndKeepsTheKey()
     {
-        var path = Path.Combine(_dir, "sub", "node.pem");
+        var path = Path.Combine(_dir.Path, "sub", "node.pem");
 
         using var first = NodeIdentity.LoadOrCreate(path, out var createdFirst);
         using var second = NodeIdentity.LoadOrCreate(path, out var createdSecond);
@@ -62,11 +62,11 @@ public sealed class NodeIdentityTests : IDisposable
     [InlineData(false)]
     public async Task Load_OpenSslMadeIdentity_HasTheKeyOpenSslComputes(bool keyFirst)
     {
-        var key = Path.Combine(_dir, "k.pem");
-        var cert = Path.Combine(_dir, "c.pem");
+        var key = _dir.File("k.pem");
+        var cert = _dir.File("c.pem");
         await OpenSsl(null, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
             "-keyout", key, "-out", cert, "-subj", "/CN=made by openssl", "-days", "1");
-        var path = Path.Combine(_dir, "node.pem");
+        var path = _dir.File("node.pem");
         var parts = keyFirst ? new[] { key, cert } : [cert, key];
         await File.WriteAllTextAsync(path, string.Concat(parts.Select(File.ReadAllText)), TestContext.Current.CancellationToken);
         var spki = await OpenSsl(await OpenSsl(null, "x509", "-pubkey", "-noout", "-in", cert), "pkey", "-pubin", "-outform", "der");
@@ -82,7 +82,7 @@ public sealed class NodeIdentityTests : IDisposable
         using var rsa = RSA.Create(2048);
         using var cert = new CertificateRequest("CN=rsa", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
-        var path = Path.Combine(_dir, "rsa.pem");
+        var path = _dir.File("rsa.pem");
         File.WriteAllText(path, cert.ExportCertificatePem() + "\n" + rsa.ExportPkcs8PrivateKeyPem());
 
         var error = Assert.Throws<NodeIdentityException>(() => NodeIdentity.Load(path));
@@ -98,7 +98,7 @@ public sealed class NodeIdentityTests : IDisposable
         using var b = NodeIdentity.Create();
         var certOfA = a.Certificate.ExportCertificatePem();
         var keyOfB = b.ExportPem()[b.ExportPem().IndexOf("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal)..];
-        var path = Path.Combine(_dir, "mixed.pem");
+        var path = _dir.File("mixed.pem");
         File.WriteAllText(path, certOfA + "\n" + keyOfB);
 
         var error = Assert.Throws<NodeIdentityException>(() => NodeIdentity.Load(path));
@@ -112,7 +112,7 @@ public sealed class NodeIdentityTests : IDisposable
     [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "encrypted")]
     public void Load_BadFile_SaysWhatIsWrongAndWhere(string content, string expected)
     {
-        var path = Path.Combine(_dir, "bad.pem");
+        var path = _dir.File("bad.pem");
         File.WriteAllText(path, content);
 
         var error = Assert.Throws<NodeIdentityException>(() => NodeIdentity.Load(path));
@@ -156,5 +156,5 @@ public sealed class NodeIdentityTests : IDisposable
         return output.ToArray();
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

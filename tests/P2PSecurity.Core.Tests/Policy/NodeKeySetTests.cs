@@ -89,13 +89,32 @@ public sealed class NodeKeySetTests
             for (var n = 0; n < 600; n++)
             {
                 Assert.Equal(plain.Contains(TestKeys.Key(n)), next.Contains(TestKeys.Key(n)));
+                // The set patched from is a snapshot still in use: the patch must not have written into it.
+                Assert.Equal(before.Contains(TestKeys.Key(n)), set.Contains(TestKeys.Key(n)));
             }
+            Assert.Equal(before.Count, set.AsEnumerable().Count());
             Assert.True(next.IsDerivedFrom(set));
             Assert.Equal(plain.Except(before).ToHashSet(), next.Added.ToHashSet());
             Assert.Equal(before.Except(plain).ToHashSet(), next.Removed.ToHashSet());
             Assert.Equal(next.Added.Count, next.Added.Distinct().Count());
             set = next;
         }
+    }
+
+    [Fact]
+    public void With_PatchOfAManyChunkTable_LeavesTheSetItCameFromAsItWas()
+    {
+        // 20,000 keys: a table of 65,536 slots in 32 chunks, of which a patch copies only those it writes to.
+        var keys = Enumerable.Range(0, 20_000).Select(TestKeys.Key).ToArray();
+        var before = NodeKeySet.Build(keys, out _);
+
+        var after = before.With(keys.AsSpan(0, 500), [.. Enumerable.Range(20_000, 500).Select(TestKeys.Key)], out _);
+
+        Assert.All(keys[..500], k => Assert.True(before.Contains(k) && !after.Contains(k)));
+        Assert.All(keys[500..], k => Assert.True(before.Contains(k) && after.Contains(k)));
+        Assert.All(Enumerable.Range(20_000, 500).Select(TestKeys.Key), k => Assert.True(!before.Contains(k) && after.Contains(k)));
+        Assert.Equal(20_000, before.AsEnumerable().Count());
+        Assert.Equal(20_000, after.AsEnumerable().Count());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace P2PSecurity.Core.Tests.Security;
 /// <summary>SecurityManager.EvaluateBroadcast: the signing rules and origin blocks, without any transport.</summary>
 public sealed class BroadcastGateTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("p2psecurity-gate-").FullName;
+    private readonly TempFolder _dir = new();
     private readonly NodeIdentity _sender = NodeIdentity.Create();
     private readonly NodeIdentity _origin = NodeIdentity.Create();
 
@@ -64,7 +64,7 @@ public sealed class BroadcastGateTests : IDisposable
 
     private SecurityManager Manager(string env)
     {
-        var path = Path.Combine(_dir, ".env");
+        var path = _dir.File(".env");
         File.WriteAllText(path, env + "\n");
         return SecurityManager.Create(path);
     }
@@ -80,6 +80,6 @@ public sealed class BroadcastGateTests : IDisposable
     {
         _sender.Dispose();
         _origin.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 }

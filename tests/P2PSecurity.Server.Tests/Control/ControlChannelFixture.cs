@@ -11,16 +11,18 @@ namespace P2PSecurity.Server.Tests.Control;
 /// <summary>A real SecurityManager on a temp .env and a control channel on a temp socket, in this process.</summary>
 internal sealed class ControlChannelFixture : IAsyncDisposable
 {
-    private ControlChannelFixture(string dir, SecurityManager manager, ControlChannelService service)
+    private readonly TempFolder _folder;
+
+    private ControlChannelFixture(TempFolder folder, SecurityManager manager, ControlChannelService service)
     {
-        Dir = dir;
+        _folder = folder;
         Manager = manager;
         Service = service;
     }
 
-    public string Dir { get; }
+    public string Dir => _folder.Path;
 
-    public string EnvPath => Path.Combine(Dir, ".env");
+    public string EnvPath => _folder.EnvPath;
 
     public string SocketPath => Service.SocketPath;
 
@@ -32,15 +34,14 @@ internal sealed class ControlChannelFixture : IAsyncDisposable
 
     public static async Task<ControlChannelFixture> StartAsync(string envText, Action<ControlChannelOptions>? configure = null, Action<string>? beforeStart = null)
     {
-        var dir = Directory.CreateTempSubdirectory("p2ps-ctl-").FullName;
-        File.WriteAllText(Path.Combine(dir, ".env"), envText);
-        beforeStart?.Invoke(dir);
-        var manager = SecurityManager.Create(Path.Combine(dir, ".env"));
+        var folder = new TempFolder(envText);
+        beforeStart?.Invoke(folder.Path);
+        var manager = SecurityManager.Create(folder.EnvPath);
         var options = new ControlChannelOptions();
         configure?.Invoke(options);
         var service = new ControlChannelService(manager, options, NullLogger<ControlChannelService>.Instance, new RecentNodeRefusals(), new FakeServerStatus());
         await service.StartAsync(CancellationToken.None);
-        return new ControlChannelFixture(dir, manager, service);
+        return new ControlChannelFixture(folder, manager, service);
     }
 
     public Task<ControlCallResult> SendAsync(ControlRequest request) =>
@@ -89,7 +90,7 @@ internal sealed class ControlChannelFixture : IAsyncDisposable
         await Service.StopAsync(CancellationToken.None);
         Service.Dispose();
         Manager.Dispose();
-        Directory.Delete(Dir, recursive: true);
+        _folder.Dispose();
     }
 
     private sealed class FakeServerStatus : IServerStatusSource

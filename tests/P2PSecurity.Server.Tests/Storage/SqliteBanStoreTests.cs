@@ -37,6 +37,31 @@ public sealed class SqliteBanStoreTests : IDisposable
     }
 
     [Fact]
+    public void Load_ManyBansOfOneReason_ShareOneReasonString()
+    {
+        using (var store = SqliteBanStore.Open(DbPath))
+        {
+            var changes = new BanStoreChanges();
+            for (var i = 0; i < 50; i++)
+            {
+                changes.Upserts.Add(new Ban(Target($"10.0.0.{i}"), BanSource.Automatic, "strikes (last: tls_failed)", 1_000 + i, 9_000));
+            }
+            changes.Upserts.Add(new Ban(Target("10.0.1.1"), BanSource.Operator, "scanner", 1_000, Ban.Forever));
+            store.Apply(changes);
+        }
+
+        using var reopened = SqliteBanStore.Open(DbPath);
+        var bans = reopened.Load().Bans;
+
+        Assert.Equal(51, bans.Count);
+        var automatic = bans.Where(b => b.Source == BanSource.Automatic).ToList();
+        Assert.Equal(50, automatic.Count);
+        Assert.All(automatic, b => Assert.Same(automatic[0].Reason, b.Reason));
+        Assert.Equal("strikes (last: tls_failed)", automatic[0].Reason);
+        Assert.Equal("scanner", Assert.Single(bans, b => b.Source == BanSource.Operator).Reason);
+    }
+
+    [Fact]
     public void Open_NewFile_WalModeSchemaVersionAndOwnerOnly()
     {
         using (SqliteBanStore.Open(DbPath))

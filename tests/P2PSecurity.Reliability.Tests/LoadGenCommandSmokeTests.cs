@@ -1,6 +1,4 @@
-using P2PSecurity.Server.Tests.Infrastructure;
-
-namespace P2PSecurity.Server.Tests.EndToEnd;
+namespace P2PSecurity.Reliability.Tests;
 
 /// <summary>
 /// The load generator's dashboard figures (issue 12), run as the benchmark runs them: the built
@@ -14,7 +12,7 @@ public sealed class LoadGenCommandSmokeTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
 
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

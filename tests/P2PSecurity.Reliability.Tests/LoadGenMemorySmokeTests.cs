@@ -1,6 +1,6 @@
 using P2PSecurity.LoadGen.Figures;
 
-namespace P2PSecurity.Server.Tests.EndToEnd;
+namespace P2PSecurity.Reliability.Tests;
 
 /// <summary>
 /// The memory figure of the benchmark harness at a tiny size: its servers run as child processes (as in the

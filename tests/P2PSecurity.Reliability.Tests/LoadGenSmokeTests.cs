@@ -2,13 +2,12 @@ using P2PSecurity.LoadGen.Figures;
 using P2PSecurity.LoadGen.Load;
 using P2PSecurity.LoadGen.Measure;
 
-namespace P2PSecurity.Server.Tests.EndToEnd;
+namespace P2PSecurity.Reliability.Tests;
 
 /// <summary>
 /// The benchmark harness (bench/P2PSecurity.LoadGen) runs each rate figure end to end at a tiny size, its servers
 /// in this process: every operation succeeds and the servers' counters agree with the load's. Nothing here is
-/// timed; speed is the benchmark's business. (<see cref="LoadGenMemorySmokeTests"/> has the memory figure, in a
-/// class of its own so that its server processes start while these run.)
+/// timed; speed is the benchmark's business. (<see cref="LoadGenMemorySmokeTests"/> has the memory figure.)
 /// </summary>
 [Trait("Tier", "EndToEnd")]
 public sealed class LoadGenSmokeTests
