@@ -13,7 +13,8 @@ internal static class LoadGenArguments
           FIGURE             refused | refused-reload | handshakes | messages | memory | all
                              (refused-reload: refusals while a 100,000-entry file is replaced every 500 ms; not in all)
                              refused-metrics | refused-events (issue 12: metrics on vs off; 20 events followers vs none; not in all)
-                             p2psecurity-loadgen nodes-page [--requests N] [--markdown FILE]: the dashboard's nodes page with 100,000 keys
+                             p2psecurity-loadgen nodes-page [--requests N] [--keys N] [--changes N] [--markdown FILE]:
+                             the dashboard's nodes page with 100,000 keys (defaults 200 requests, 10 changes)
           --rounds N         subject rounds for the rate figures, each between two baseline rounds (default 31)
           --memory-rounds N  subject rounds for the memory figure (default 2)
           --seconds S        measured seconds per round (default 1)

@@ -13,9 +13,12 @@ if (args is ["serve", ..])
 if (args is ["nodes-page", ..])
 {
     // Not a side-by-side figure: response times of one server's dashboard (issue 12).
-    var requests = args is [_, "--requests", var n, ..] ? int.Parse(n, CultureInfo.InvariantCulture) : 200;
-    var file = Array.IndexOf(args, "--markdown") is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
-    return await NodesPageFigure.RunAsync(requests, file, CancellationToken.None);
+    if (!NodesPageArguments.TryParse(args[1..], out var nodes, out var nodesError))
+    {
+        await Console.Error.WriteLineAsync($"p2psecurity-loadgen nodes-page: {nodesError}\n{LoadGenArguments.Usage}");
+        return 2;
+    }
+    return await NodesPageFigure.RunAsync(nodes.Requests, nodes.Keys, nodes.Changes, nodes.Markdown, CancellationToken.None);
 }
 if (args is [] or ["-h" or "--help" or "help"])
 {

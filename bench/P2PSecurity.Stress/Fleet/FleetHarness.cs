@@ -8,6 +8,7 @@ using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Fleet;
 using P2PSecurity.Core.Identity;
 using P2PSecurity.Stress.Infrastructure;
+using P2PSecurity.TestSupport;
 using StackExchange.Redis;
 
 namespace P2PSecurity.Stress.Fleet;
@@ -31,8 +32,7 @@ public static partial class FleetHarness
         var report = new HarnessReport("fleet", MachineLoad.Describe());
         var dll = o.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "p2psecurity-server.dll");
         var root = Directory.CreateTempSubdirectory("p2ps-fleet-").FullName;
-        await using var redis = new RedisServer();
-        await redis.StartAsync();
+        await using var redis = await RedisProcess.StartAsync();
         using var op = NodeIdentity.CreateFile(Path.Combine(root, "operator.pem"));
         var env = $"FLEET_REDIS=redis://127.0.0.1:{redis.Port}/0\nFLEET_NAME={FleetName}\nFLEET_OPERATOR_KEYS={op.NodeKey}\nFLEET_OPERATOR_IDENTITY={Path.Combine(root, "operator.pem")}\n" +
                   "AUTO_BAN=off\nCONNECTION_RATE_LIMIT=100000/s\nMAX_CONNECTIONS_PER_IP=1000\n";
@@ -85,7 +85,7 @@ public static partial class FleetHarness
         }
     }
 
-    private static async Task LatencyAsync(FleetOptions o, List<FleetNode> nodes, RedisServer redis, List<string> published, HarnessReport report, Action<string> progress, CancellationToken ct)
+    private static async Task LatencyAsync(FleetOptions o, List<FleetNode> nodes, RedisProcess redis, List<string> published, HarnessReport report, Action<string> progress, CancellationToken ct)
     {
         var commandsBefore = await redis.CommandsAsync();
         var cpuBefore = redis.CpuTime;
@@ -138,7 +138,7 @@ public static partial class FleetHarness
         return since.Elapsed;
     }
 
-    private static async Task ChaosAsync(FleetOptions o, List<FleetNode> nodes, RedisServer redis, NodeIdentity op, List<string> published, HarnessReport report,
+    private static async Task ChaosAsync(FleetOptions o, List<FleetNode> nodes, RedisProcess redis, NodeIdentity op, List<string> published, HarnessReport report,
         Action<string> progress, CancellationToken ct)
     {
         progress($"phase 2: {o.ChaosDecisions} blocks while redis is killed at random and forged entries are added");
@@ -155,10 +155,10 @@ public static partial class FleetHarness
                 {
                     break;
                 }
-                await redis.KillAsync();
+                await redis.StopAsync();
                 kills++;
                 await Task.Delay(random.Next(100, 800), CancellationToken.None);
-                await redis.StartAsync();
+                await redis.StartAgainAsync();
             }
         }, CancellationToken.None);
         using var stranger = NodeIdentity.Create();
@@ -201,7 +201,7 @@ public static partial class FleetHarness
         await Task.WhenAll(chaos, forge);
         if (!redis.Running)
         {
-            await redis.StartAsync();
+            await redis.StartAgainAsync();
         }
         report.Info("chaos", kills, $"{o.ChaosDecisions:N0} decisions in {clock.Elapsed.TotalSeconds:F1} s, redis killed {kills} times, {retries} publish retries, {forgedAdded} forged entries added");
 
@@ -271,7 +271,7 @@ public static partial class FleetHarness
         return (twice, forged);
     }
 
-    private static async Task JoinAsync(FleetOptions o, string dll, string root, string env, RedisServer redis, NodeIdentity op, HarnessReport report, Action<string> progress, CancellationToken ct)
+    private static async Task JoinAsync(FleetOptions o, string dll, string root, string env, RedisProcess redis, NodeIdentity op, HarnessReport report, Action<string> progress, CancellationToken ct)
     {
         progress($"phase 3: a node joining a fleet of {o.JoinDecisions:N0} decisions");
         var signing = new FleetSigning(FleetName, [op.NodeKey]);

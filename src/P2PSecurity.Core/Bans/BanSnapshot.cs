@@ -43,8 +43,10 @@ public sealed class BanSnapshot
     public bool IsAddressBanned(UInt128 key, long nowMs) => Addresses.IsBanned(key, nowMs);
 
     /// <summary>True when a ban on this node key holds now.</summary>
-    public bool IsNodeBanned(NodeKey key, long nowMs) =>
-        Nodes.Count > 0 && Nodes.TryGetValue(key, out var expires) && nowMs < expires;
+    public bool IsNodeBanned(NodeKey key, long nowMs) => nowMs < NodeExpiryOf(key);
+
+    /// <summary>The expiry (Unix ms) of the ban on this node key, or 0 when there is none.</summary>
+    public long NodeExpiryOf(NodeKey key) => Nodes.Count > 0 && Nodes.TryGetValue(key, out var expires) ? expires : 0;
 
     /// <summary>Builds a snapshot of <paramref name="bans"/>.</summary>
     public static BanSnapshot Build(long version, IReadOnlyCollection<Ban> bans)

@@ -61,6 +61,41 @@ public static class EntryLabels
         return labels;
     }
 
+    /// <summary>
+    /// As <see cref="Read(string)"/>, from the file's UTF-8 bytes without decoding all of them: a label line holds the
+    /// word <c>label</c>, so only the lines where it occurs are decoded and parsed (a file of 100,000 keys has a few
+    /// thousand such lines at most, and finding them is a vectorised search).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ReadUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (utf8 is [0xEF, 0xBB, 0xBF, ..])
+        {
+            utf8 = utf8[3..]; // File.ReadAllText drops a byte order mark: so does this, so the first line parses alike
+        }
+        var marker = "label"u8;
+        var from = 0;
+        while (from < utf8.Length)
+        {
+            var hit = utf8[from..].IndexOf(marker);
+            if (hit < 0)
+            {
+                break;
+            }
+            hit += from;
+            // '\n' never occurs inside a UTF-8 sequence, so lines split on bytes as they do on characters.
+            var start = utf8[..hit].LastIndexOf((byte)'\n') + 1;
+            var nl = utf8[hit..].IndexOf((byte)'\n');
+            var end = nl < 0 ? utf8.Length : hit + nl + 1;
+            if (TryParseLine(System.Text.Encoding.UTF8.GetString(utf8[start..end]), out var entry, out var label))
+            {
+                labels[entry] = label;
+            }
+            from = end; // the next line: a line with the word twice is parsed once
+        }
+        return labels;
+    }
+
     /// <summary>Every label line: its span (line ending included), canonical entry and text.</summary>
     internal static IEnumerable<LabelLine> Find(string text)
     {

@@ -19,7 +19,6 @@ public sealed class SecurityMetrics : IDisposable
     private static readonly double[] HandshakeBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Counter<long> _accepted;
-    private readonly Counter<long> _refused;
     private readonly Counter<long> _messages;
     private readonly Counter<long> _reloads;
     private readonly Histogram<double> _handshake;
@@ -30,7 +29,11 @@ public sealed class SecurityMetrics : IDisposable
         _lastSuccessUnixMs = startedAt.ToUnixTimeMilliseconds();
         Meter = new Meter(MeterName, typeof(SecurityMetrics).Assembly.GetName().Version?.ToString());
         _accepted = Meter.CreateCounter<long>("p2psecurity.connections.accepted", description: "Connections admitted by the accept gate.");
-        _refused = Meter.CreateCounter<long>("p2psecurity.connections.refused", description: "Connections and messages refused, by reason code.");
+        // Observed, not counted per call: the manager already counts every refusal by reason (one interlocked
+        // increment), so with an exporter listening a refusal costs nothing more than with none, and a flood of
+        // refusals does not go through the listener's tag look-up once each. The exporter reads the counts when it
+        // collects (a scrape).
+        Meter.CreateObservableCounter("p2psecurity.connections.refused", () => Refusals(manager), description: "Connections and messages refused, by reason code.");
         _messages = Meter.CreateCounter<long>("p2psecurity.messages", description: "Messages checked by the per-message gate, by result (allowed, refused).");
         _reloads = Meter.CreateCounter<long>("p2psecurity.policy.reloads", description: "Policy reloads that did something, by result (applied, invalid, missing).");
         _handshake = Meter.CreateHistogram("p2psecurity.handshake.duration", "s", "From accept to the node gate's decision.",
@@ -47,14 +50,6 @@ public sealed class SecurityMetrics : IDisposable
     public Meter Meter { get; }
 
     internal void Accepted() => _accepted.Add(1);
-
-    internal void Refused(DenyReason reason)
-    {
-        if (_refused.Enabled)
-        {
-            _refused.Add(1, new KeyValuePair<string, object?>("reason", reason.Code()));
-        }
-    }
 
     internal void Message(bool allowed)
     {
@@ -82,6 +77,17 @@ public sealed class SecurityMetrics : IDisposable
         {
             _reloads.Add(1, new KeyValuePair<string, object?>("result", result.Outcome.ToString().ToLowerInvariant()));
         }
+    }
+
+    private static List<Measurement<long>> Refusals(SecurityManager manager)
+    {
+        var counts = manager.RefusalCounts;
+        var measurements = new List<Measurement<long>>(counts.Count);
+        foreach (var (reason, count) in counts)
+        {
+            measurements.Add(new Measurement<long>(count, new KeyValuePair<string, object?>("reason", reason.Code())));
+        }
+        return measurements;
     }
 
     private static IEnumerable<Measurement<long>> Sessions(SecurityManager manager)

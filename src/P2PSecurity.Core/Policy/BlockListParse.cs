@@ -64,48 +64,20 @@ internal sealed class BlockListParse
         {
             return previous;
         }
-        var old = previous.Value;
-        var prefix = old.AsSpan().CommonPrefixLength(value);
-        var maxSuffix = Math.Min(old.Length, value.Length) - prefix;
-        var suffix = Math.Min(CommonSuffixLength(old, value), maxSuffix);
-        var n = previous._starts.Length;
-        // Kept before: entries that end before the common prefix does (so the character after them, a separator,
-        // is common too). Kept after: entries that start after the common suffix begins (the one before them is).
-        var keepBefore = FirstIndex(previous._starts, previous._lengths, i => previous._starts[i] + previous._lengths[i] >= prefix);
-        var keepAfterFrom = FirstIndex(previous._starts, previous._lengths, i => previous._starts[i] > old.Length - suffix);
-        if ((keepBefore == 0 && keepAfterFrom == n) || keepAfterFrom < keepBefore)
+        if (!ListEdit.TryFind(previous.Value, previous._starts, previous._lengths, value, out var edit))
         {
             return Parse(value, error);
         }
-        var shift = value.Length - old.Length;
-        var stretchStart = keepBefore == 0 ? 0 : previous._starts[keepBefore - 1] + previous._lengths[keepBefore - 1];
-        var stretchEnd = keepAfterFrom == n ? value.Length : previous._starts[keepAfterFrom] + shift;
-        var firstLine = value.AsSpan(0, stretchStart).Count('\n');
-        var (midStarts, midLengths, midRanges, ok) = ParseStretch(value, stretchStart, stretchEnd, firstLine, error);
+        var (midStarts, midLengths, midRanges, ok) = ParseStretch(value, edit.StretchStart, edit.StretchEnd, edit.FirstLine(value), error);
         if (!ok)
         {
             return null;
         }
-        var kept = keepBefore + (n - keepAfterFrom);
-        var total = kept + midStarts.Length;
-        var starts = new int[total];
-        var lengths = new int[total];
-        var ranges = new Entry[total];
-        Array.Copy(previous._starts, starts, keepBefore);
-        Array.Copy(previous._lengths, lengths, keepBefore);
-        Array.Copy(previous._ranges, ranges, keepBefore);
-        midStarts.CopyTo(starts, keepBefore);
-        midLengths.CopyTo(lengths, keepBefore);
-        midRanges.CopyTo(ranges, keepBefore);
-        var after = keepBefore + midStarts.Length;
-        for (var i = keepAfterFrom; i < n; i++)
-        {
-            starts[after + i - keepAfterFrom] = previous._starts[i] + shift;
-        }
-        Array.Copy(previous._lengths, keepAfterFrom, lengths, after, n - keepAfterFrom);
-        Array.Copy(previous._ranges, keepAfterFrom, ranges, after, n - keepAfterFrom);
+        var n = previous._starts.Length;
+        var (starts, lengths) = edit.Splice(previous._starts, previous._lengths, midStarts, midLengths);
+        var ranges = edit.SpliceItems(previous._ranges, midRanges);
 
-        var removed = previous._ranges.AsSpan(keepBefore, keepAfterFrom - keepBefore);
+        var removed = previous._ranges.AsSpan(edit.KeepBefore, edit.Replaced);
         if (previous._hasDuplicates || (removed.Length + midRanges.Length) * PatchLimitDivisor > Math.Max(n, 1))
         {
             return Build(value, starts, lengths, ranges);
@@ -240,51 +212,4 @@ internal sealed class BlockListParse
 
     /// <summary>One entry: its range and its canonical text.</summary>
     private readonly record struct Entry(UInt128 First, UInt128 Last, string Canonical);
-
-    /// <summary>The first index at which <paramref name="from"/> holds (it holds for every later index too).</summary>
-    private static int FirstIndex(int[] starts, int[] lengths, Func<int, bool> from)
-    {
-        int lo = 0, hi = starts.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (from(mid))
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid + 1;
-            }
-        }
-        return lo;
-    }
-
-    private static int CommonSuffixLength(string a, string b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        var x = a.AsSpan(a.Length - n);
-        var y = b.AsSpan(b.Length - n);
-        // Vectorised from the front of the tails; scan back from the end in blocks so a long common tail is cheap.
-        var length = 0;
-        const int Block = 4096;
-        while (length < n)
-        {
-            var take = Math.Min(Block, n - length);
-            var xs = x.Slice(n - length - take, take);
-            var ys = y.Slice(n - length - take, take);
-            if (xs.SequenceEqual(ys))
-            {
-                length += take;
-                continue;
-            }
-            var i = take - 1;
-            while (i >= 0 && xs[i] == ys[i])
-            {
-                i--;
-            }
-            return length + (take - 1 - i);
-        }
-        return length;
-    }
 }

@@ -73,6 +73,14 @@ public readonly struct NodeKey : IEquatable<NodeKey>
     internal static bool TryParse(ReadOnlySpan<char> text, out NodeKey key, [NotNullWhen(false)] out string? error)
     {
         key = default;
+        Span<byte> bytes = stackalloc byte[32];
+        // The form a list holds 100,000 of: exactly 64 hex digits, decoded and checked in one vectorised pass.
+        if (text.Length == 64 && Convert.FromHexString(text, bytes, out _, out _) == System.Buffers.OperationStatus.Done)
+        {
+            key = new NodeKey(bytes);
+            error = null;
+            return true;
+        }
         var s = text.Trim();
         if (s.IsEmpty)
         {
@@ -110,7 +118,6 @@ public readonly struct NodeKey : IEquatable<NodeKey>
                 : $"a node key is 64 hex digits (SHA-256), found {count}";
             return false;
         }
-        Span<byte> bytes = stackalloc byte[32];
         Convert.FromHexString(digits, bytes, out _, out _);
         key = new NodeKey(bytes);
         error = null;

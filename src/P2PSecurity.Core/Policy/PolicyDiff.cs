@@ -98,6 +98,11 @@ public static class PolicyDiff
             added = [.. derived.Added.Order(StringComparer.Ordinal)];
             removed = [.. derived.Removed.Order(StringComparer.Ordinal)];
         }
+        else if (after is NodeKeySet patched && before is NodeKeySet source && patched.IsDerivedFrom(source))
+        {
+            added = [.. patched.Added.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
+            removed = [.. patched.Removed.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
+        }
         else
         {
             var addedItems = after.Where(x => !before.Contains(x)).ToList();

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -73,8 +72,8 @@ public static class PolicyLoader
             MaxConnectionsPerIp = reader.Int(PolicyKeys.MaxConnectionsPerIp, defaults.MaxConnectionsPerIp, 1, 100_000),
             ConnectionRateLimit = reader.Rate(PolicyKeys.ConnectionRateLimit, defaults.ConnectionRateLimit),
             MessageRateLimit = reader.Rate(PolicyKeys.MessageRateLimit, defaults.MessageRateLimit),
-            AllowedNodeKeys = allowed?.Keys ?? FrozenSet<NodeKey>.Empty,
-            BlockedNodeKeys = blocked?.Keys ?? FrozenSet<NodeKey>.Empty,
+            AllowedNodeKeys = allowed?.Keys ?? NodeKeySet.Empty,
+            BlockedNodeKeys = blocked?.Keys ?? NodeKeySet.Empty,
             BlockedIpEntries = blockList is null ? System.Collections.ObjectModel.ReadOnlySet<string>.Empty : blockList.Entries,
             BlockedIps = blockList?.Set ?? IpRangeSet.Empty,
             EnableMessageSigning = reader.Bool(PolicyKeys.EnableMessageSigning, defaults.EnableMessageSigning),
@@ -106,11 +105,14 @@ public static class PolicyLoader
         policy = policy with
         {
             Fleet = Fleet.FleetSettingsReader.Read(values, diagnostics, sourcePath, context ?? PolicyLoadContext.FromEnvironment(),
-                (IReadOnlySet<NodeKey>?)reader.KeySet(PolicyKeys.FleetOperatorKeys, null)?.Keys ?? FrozenSet<NodeKey>.Empty, policy.NodeIdentityFile),
+                (IReadOnlySet<NodeKey>?)reader.KeySet(PolicyKeys.FleetOperatorKeys, null)?.Keys ?? NodeKeySet.Empty, policy.NodeIdentityFile),
         };
 
-        var allowedKeys = policy.AllowedNodeKeys;
-        foreach (var key in policy.BlockedNodeKeys.Where(allowedKeys.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
+        // The shorter list is walked and looked up in the other: 100,000 blocked keys and no allowed ones cost nothing.
+        var (fewer, more) = policy.BlockedNodeKeys.Count <= policy.AllowedNodeKeys.Count
+            ? (policy.BlockedNodeKeys, policy.AllowedNodeKeys)
+            : (policy.AllowedNodeKeys, policy.BlockedNodeKeys);
+        foreach (var key in fewer.Where(more.Contains).OrderBy(k => k.ToString(), StringComparer.Ordinal))
         {
             diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, values.GetValueOrDefault(PolicyKeys.BlockedNodeKeys)?.Line, PolicyKeys.BlockedNodeKeys, null,
                 $"node {key.ToShortString()}… is both allowed and blocked; the block wins"));
@@ -329,8 +331,8 @@ public static class PolicyLoader
         }
 
         /// <summary>
-        /// The keys of a list, duplicates collapsed, or null when the list is not set or has a bad key. A value equal
-        /// to <paramref name="previous"/>'s is not parsed again: its frozen set is taken as it is.
+        /// The keys of a list, duplicates collapsed, or null when the list is not set or has a bad key. Reuses
+        /// <paramref name="previous"/> where the value did not change (see <see cref="KeyListParse.Update"/>).
         /// </summary>
         public KeyListParse? KeySet(string key, KeyListParse? previous)
         {
@@ -338,27 +340,8 @@ public static class PolicyLoader
             {
                 return null;
             }
-            if (previous is not null && string.Equals(previous.Value, a.Value, StringComparison.Ordinal))
-            {
-                return previous;
-            }
-            // Sized for the list up front (a key takes at least 65 characters with its separator), so that it
-            // neither grows nor is copied again by ToFrozenSet.
-            var seen = new HashSet<NodeKey>((a.Value.Length / 65) + 1);
-            var ok = true;
-            foreach (var token in ListTokenizer.Tokens(a.Value))
-            {
-                if (NodeKey.TryParse(a.Value.AsSpan(token.Start, token.Length), out var nodeKey, out var error))
-                {
-                    seen.Add(nodeKey);
-                }
-                else
-                {
-                    Error(a, a.Value.Substring(token.Start, token.Length), "is not a node key: " + error, a.Line + token.Line);
-                    ok = false;
-                }
-            }
-            return ok ? new KeyListParse(a.Value, seen.ToFrozenSet()) : null;
+            KeyListParse.ErrorSink sink = (entry, error, line) => Error(a, entry, "is not a node key: " + error, a.Line + line);
+            return previous is null ? KeyListParse.Parse(a.Value, sink) : KeyListParse.Update(previous, a.Value, sink);
         }
 
         /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace P2PSecurity.Core.Policy;
 
 /// <summary>
@@ -47,8 +45,12 @@ public sealed record SecurityPolicy
     public int MaxConnectionsPerIp { get; init; } = 3;
     public RateLimit ConnectionRateLimit { get; init; } = new(10, TimeSpan.FromMinutes(1));
     public RateLimit MessageRateLimit { get; init; } = new(100, TimeSpan.FromMinutes(1));
-    public FrozenSet<NodeKey> AllowedNodeKeys { get; init; } = FrozenSet<NodeKey>.Empty;
-    public FrozenSet<NodeKey> BlockedNodeKeys { get; init; } = FrozenSet<NodeKey>.Empty;
+
+    /// <summary>ALLOWED_NODE_KEYS (see <see cref="NodeKeySet"/>: a reload that changed a few keys patches the set).</summary>
+    public NodeKeySet AllowedNodeKeys { get; init; } = NodeKeySet.Empty;
+
+    /// <summary>BLOCKED_NODE_KEYS.</summary>
+    public NodeKeySet BlockedNodeKeys { get; init; } = NodeKeySet.Empty;
 
     /// <summary>
     /// The block list as written, in canonical form, for diffs, status and the editor; decisions use

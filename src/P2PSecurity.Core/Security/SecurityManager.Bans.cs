@@ -31,11 +31,13 @@ public sealed partial class SecurityManager
     }
 
     /// <summary>
-    /// The ban decision for an address at accept: <see cref="DenyReason.IpBanned"/> or none. The clock is read only
-    /// when a ban covers the address, so an admitted connection pays one search and no clock read.
+    /// The ban decision for an address at accept: <see cref="DenyReason.IpBanned"/> or none. One search of the index
+    /// gives the latest expiry covering the address; <see cref="BanList.Holds"/> compares it without a clock read
+    /// unless the ban expires within seconds, so a refusal costs the search and one comparison, and an admitted
+    /// address the search alone.
     /// </summary>
     private DenyReason BanAtAccept(PolicyView view, UInt128 key) =>
-        _bans is { } bans && view.Bans.Addresses.ExpiryOf(key) is var expires and > 0 && bans.NowMs < expires ? DenyReason.IpBanned : DenyReason.None;
+        _bans is { } bans && bans.Holds(view.Bans.Addresses.ExpiryOf(key)) ? DenyReason.IpBanned : DenyReason.None;
 
     /// <summary>The ban decision at the node gate: the key, or (for a ban made since accept) the address.</summary>
     private DenyReason BanAtNodeGate(PolicyView view, ConnectionSlot slot, NodeKey? key)
@@ -45,27 +47,26 @@ public sealed partial class SecurityManager
             return DenyReason.None;
         }
         var snapshot = view.Bans;
-        var now = bans.NowMs;
-        if (key is { } k && snapshot.IsNodeBanned(k, now))
+        if (key is { } k && bans.Holds(snapshot.NodeExpiryOf(k)))
         {
             return DenyReason.NodeBanned;
         }
-        return snapshot.IsAddressBanned(slot.State.Key, now) ? DenyReason.IpBanned : DenyReason.None;
+        return bans.Holds(snapshot.Addresses.ExpiryOf(slot.State.Key)) ? DenyReason.IpBanned : DenyReason.None;
     }
 
     /// <summary>Would the bans in <paramref name="snapshot"/> close this live connection?</summary>
-    private static SecurityDecision EvaluateBanned(ConnectionSlot slot, BanSnapshot snapshot, long nowMs)
+    private static SecurityDecision EvaluateBanned(ConnectionSlot slot, BanSnapshot snapshot, BanList bans)
     {
-        if (snapshot.IsAddressBanned(slot.State.Key, nowMs))
+        if (bans.Holds(snapshot.Addresses.ExpiryOf(slot.State.Key)))
         {
             return SecurityDecision.Deny(DenyReason.IpBanned);
         }
-        return slot.NodeKey is { } key && snapshot.IsNodeBanned(key, nowMs) ? SecurityDecision.Deny(DenyReason.NodeBanned) : SecurityDecision.Allow;
+        return slot.NodeKey is { } key && bans.Holds(snapshot.NodeExpiryOf(key)) ? SecurityDecision.Deny(DenyReason.NodeBanned) : SecurityDecision.Allow;
     }
 
     /// <summary>For a connection registered just now (see <see cref="EvaluateEviction"/>): is it banned?</summary>
     private SecurityDecision EvaluateBannedNow(PolicyView view, ConnectionSlot slot) =>
-        _bans is { } bans && view.File.Enabled ? EvaluateBanned(slot, view.Bans, bans.NowMs) : SecurityDecision.Allow;
+        _bans is { } bans && view.File.Enabled ? EvaluateBanned(slot, view.Bans, bans) : SecurityDecision.Allow;
 
     /// <summary>Closes every live connection the new bans cover; called by the ban writer after it publishes <paramref name="snapshot"/>.</summary>
     private int EvictBanned(BanSnapshot snapshot, IReadOnlyList<Ban> added)
@@ -76,11 +77,10 @@ public sealed partial class SecurityManager
         }
         // Judged on the new bans only: a session an earlier ban covers was evicted by that ban's pass already.
         var fresh = BanSnapshot.Build(snapshot.Version, added);
-        var now = bans.NowMs;
         var closed = 0;
         foreach (var slot in LiveConnections)
         {
-            var decision = EvaluateBanned(slot, fresh, now);
+            var decision = EvaluateBanned(slot, fresh, bans);
             if (!decision.Allowed && slot.Evict(decision))
             {
                 closed++;

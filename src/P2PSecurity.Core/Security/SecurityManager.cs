@@ -522,11 +522,8 @@ public sealed partial class SecurityManager : IDisposable
         string.Equals(a.NetworkKeySource, b.NetworkKeySource, StringComparison.Ordinal) &&
         string.Equals(a.NetworkKeyPreviousSource, b.NetworkKeyPreviousSource, StringComparison.Ordinal);
 
-    internal void CountRefusal(DenyReason reason)
-    {
-        Interlocked.Increment(ref _refusals[(int)reason]);
-        Metrics.Refused(reason);
-    }
+    /// <summary>Counts a refusal by reason: what <see cref="RefusalCounts"/> and the refusals metric report.</summary>
+    internal void CountRefusal(DenyReason reason) => Interlocked.Increment(ref _refusals[(int)reason]);
 
     public void Dispose()
     {

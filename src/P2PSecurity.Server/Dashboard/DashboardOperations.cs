@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using P2PSecurity.Core.Control;
 using P2PSecurity.Core.Editing;
@@ -16,26 +15,23 @@ namespace P2PSecurity.Server.Dashboard;
 /// </summary>
 internal sealed class DashboardOperations
 {
-    // Lazy: the sort started when a policy comes into force and a page asked for at the same moment share one run.
-    private static readonly ConditionalWeakTable<SecurityPolicy, Lazy<Sorted>> SortedByPolicy = [];
     private readonly Lock _ignoredGate = new();
     private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
     private readonly SecurityManager manager;
     private readonly ControlRequestHandler control;
     private readonly NodeServerStatus server;
+    private readonly NodeListIndex nodeLists;
 
     public DashboardOperations(SecurityManager manager, ControlRequestHandler control, NodeServerStatus server)
     {
         this.manager = manager;
         this.control = control;
         this.server = server;
-        // Sorting 100,000 keys takes a few hundred ms on a busy machine: done on a worker as soon as a new policy is
-        // in force, so the first nodes page after a change finds the lists ready instead of paying for them.
-        manager.PolicyChanged += (_, _) => Task.Run(() => SortedOf(manager.Policy));
+        nodeLists = new NodeListIndex(manager.PolicyPath);
+        // The lists of a new policy are brought up to date on a worker as soon as it is in force, so the first nodes
+        // page after a change usually finds them ready (and otherwise waits for that one build).
+        manager.PolicyChanged += (_, _) => Task.Run(() => nodeLists.For(manager.Policy));
     }
-
-    private Sorted SortedOf(SecurityPolicy policy) =>
-        SortedByPolicy.GetValue(policy, p => new Lazy<Sorted>(() => new Sorted(p, manager.PolicyPath), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     public SecurityManager Manager => manager;
 
@@ -138,67 +134,20 @@ internal sealed class DashboardOperations
     public NodePage Nodes(PolicyList list, string? query, int page, int size)
     {
         var policy = manager.Policy;
-        var sorted = SortedOf(policy);
-        var keys = list == PolicyList.AllowedNodeKeys ? sorted.Allowed : sorted.Blocked;
-        IEnumerable<string> matching = keys;
-        if (!string.IsNullOrWhiteSpace(query))
-        {
-            // Keys are lower-case hex, so an ordinal search for the lower-cased query finds them (several times
-            // faster than a case-blind one over 100,000 keys); labels are few, so they are searched once, not per key.
-            var q = query.Trim();
-            var lower = q.ToLowerInvariant();
-            var hits = keys.Where(k => k.Contains(lower, StringComparison.Ordinal)).ToList();
-            var labelled = sorted.Labels
-                .Where(l => l.Value.Contains(q, StringComparison.OrdinalIgnoreCase) && !l.Key.Contains(lower, StringComparison.Ordinal) &&
-                            Array.BinarySearch(keys, l.Key, StringComparer.Ordinal) >= 0)
-                .Select(l => l.Key).ToList();
-            if (labelled.Count > 0)
-            {
-                hits.AddRange(labelled);
-                hits.Sort(StringComparer.Ordinal);
-            }
-            matching = hits;
-        }
-        var filtered = matching as IReadOnlyList<string> ?? [.. matching];
-        size = Math.Clamp(size, 1, 1000);
-        var pages = Math.Max(1, (filtered.Count + size - 1) / size);
-        page = Math.Clamp(page, 1, pages);
+        var view = nodeLists.For(policy);
+        var slice = view.Slice(list, query, page, size);
         var sessions = server.Sessions.Where(s => s.NodeKey is not null).ToLookup(s => s.NodeKey!.Value.ToString(), StringComparer.Ordinal);
-        var items = filtered.Skip((page - 1) * size).Take(size).Select(k => new NodeRow
+        var items = slice.Keys.Select(k => new NodeRow
         {
             Key = k,
-            Label = sorted.Labels.GetValueOrDefault(k),
+            Label = view.Labels.GetValueOrDefault(k),
             Connected = [.. sessions[k].Select(s => new ConnectedRow { Address = s.RemoteEndPoint?.ToString() ?? "", Since = s.Since, Outbound = s.Outbound })],
         }).ToList();
-        return new NodePage { Revision = policy.Revision, Total = filtered.Count, Page = page, Size = size, Pages = pages, Items = items };
+        return new NodePage { Revision = policy.Revision, Total = slice.Total, Page = slice.Page, Size = slice.Size, Pages = slice.Pages, Items = items };
     }
 
     /// <summary>Welcomed sessions whose key is in no list (open mode), so a connected node can be blocked from the page.</summary>
     public IReadOnlyList<SessionInfo> Sessions => server.Sessions;
 
     public IReadOnlyList<string> BlockedAddresses() => [.. manager.Policy.BlockedIpEntries.Order(StringComparer.Ordinal)];
-
-    /// <summary>The lists of one policy revision sorted once, with the labels of its file, so each page is a slice.</summary>
-    private sealed class Sorted
-    {
-        public Sorted(SecurityPolicy policy, string path)
-        {
-            Allowed = [.. policy.AllowedNodeKeys.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
-            Blocked = [.. policy.BlockedNodeKeys.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
-            try
-            {
-                Labels = File.Exists(path) ? EntryLabels.Read(File.ReadAllText(path)) : new Dictionary<string, string>();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                Labels = new Dictionary<string, string>(); // labels are comments: a page without them is still right
-            }
-        }
-
-        public string[] Allowed { get; }
-
-        public string[] Blocked { get; }
-
-        public IReadOnlyDictionary<string, string> Labels { get; }
-    }
 }

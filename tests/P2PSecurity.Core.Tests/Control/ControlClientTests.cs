@@ -13,7 +13,7 @@ public sealed class ControlClientTests
     [Fact]
     public async Task Send_NoSocketFile_IsNotRunning()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
 
         var result = await new ControlClient(dir.File("p2psecurity.sock")).SendAsync(ControlRequest.Of("status"), Ct);
 
@@ -24,7 +24,7 @@ public sealed class ControlClientTests
     [Fact]
     public async Task Send_StaleSocketLeftByACrashedServer_IsNotRunning()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("p2psecurity.sock");
         CreateStaleSocket(path);
         Assert.True(File.Exists(path));
@@ -38,7 +38,7 @@ public sealed class ControlClientTests
     [Fact]
     public async Task Send_ServerAnswers_GetsTheResponseAndTheServerSawOneRequestLine()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("c.sock");
         using var listener = Listen(path);
         var served = ServeOnceAsync(listener, _ => """{"version":1,"ok":true,"type":"pending","pending":{"nodes":[],"capacity":256}}""" + "\n");
@@ -54,7 +54,7 @@ public sealed class ControlClientTests
     [Fact]
     public async Task Send_ServerAnswersGarbage_FailsWithAClearProblem()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("c.sock");
         using var listener = Listen(path);
         _ = ServeOnceAsync(listener, _ => "\u0001\u0002 not json");
@@ -68,7 +68,7 @@ public sealed class ControlClientTests
     [Fact]
     public async Task Send_ServerNeverAnswers_TimesOut()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("c.sock");
         using var listener = Listen(path);
         var accepted = listener.AcceptAsync(Ct).AsTask();

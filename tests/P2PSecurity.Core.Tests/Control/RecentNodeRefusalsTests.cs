@@ -65,7 +65,7 @@ public sealed class RecentNodeRefusalsTests
     [Fact]
     public void Attach_RealManagerRefusesAnUnknownNode_IsRecordedWithItsFullKey()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var allowed = NewKey();
         var stranger = NewKey();
         File.WriteAllText(dir.File(".env"), $"ALLOWED_NODE_KEYS={allowed}\n");
@@ -87,7 +87,7 @@ public sealed class RecentNodeRefusalsTests
     [Fact]
     public void NodeRefused_ThrowingObserver_StillRefusesTheNode()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir.File(".env"), $"BLOCKED_NODE_KEYS={NewKey()}\nALLOWED_NODE_KEYS={NewKey()}\n");
         using var manager = SecurityManager.Create(dir.File(".env"));
         manager.NodeRefused += (_, _) => throw new InvalidOperationException("observer bug");
@@ -155,7 +155,7 @@ public sealed class RecentNodeRefusalsTests
     [Fact]
     public void Attach_ManagerWithIpv6LimitPrefix_GroupsByThatPrefix()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir.File(".env"), $"ALLOWED_NODE_KEYS={NewKey()}\nIPV6_LIMIT_PREFIX=128\nCONNECTION_RATE_LIMIT=1000\n");
         using var manager = SecurityManager.Create(dir.File(".env"));
         var recent = new RecentNodeRefusals(perPrefix: 1);

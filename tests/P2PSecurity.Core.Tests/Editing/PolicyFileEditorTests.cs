@@ -17,7 +17,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Add_RealFile_KeepsBytesModeAndParsesWithBothParsers()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         var a = NewKey();
         var b = NewKey();
@@ -41,7 +41,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Add_Twice_SecondIsANoOpThatLeavesTheFileUntouched()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         var key = NewKey();
         var editor = new PolicyFileEditor(path);
@@ -60,7 +60,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Add_MissingFile_CreatesItOwnerOnly()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File("policy.env");
 
         new PolicyFileEditor(path).Block("203.0.113.9", cancellationToken: Ct);
@@ -74,7 +74,7 @@ public sealed class PolicyFileEditorTests
     [InlineData("")]
     public void Add_MalformedKey_IsRefusedAndTheFileIsUntouched(string input)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "PORT=1\n");
 
@@ -88,7 +88,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Remove_LastAllowedKey_IsRefusedAndTheFileIsUntouched()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         var key = NewKey();
         File.WriteAllText(path, $"# only one trusted peer\nALLOWED_NODE_KEYS={key}\n");
@@ -107,7 +107,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Remove_LastAllowedKeyOnPurpose_RemovesItAndWarnsTheNodeIsOpen()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         var key = NewKey();
         File.WriteAllText(path, $"ALLOWED_NODE_KEYS={key}\n");
@@ -122,7 +122,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Remove_OneOfTwoAllowedKeys_NeedsNoOpenNetwork()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         var (a, b) = (NewKey(), NewKey());
         File.WriteAllText(path, $"ALLOWED_NODE_KEYS={a},{b}\n");
@@ -137,7 +137,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Block_CidrWithHostBits_IsRefusedWithBothReadings()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "# untouched\n");
 
@@ -151,7 +151,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Block_NeitherKeyNorAddress_SaysBothForms()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
 
         var ex = Assert.Throws<PolicyEditException>(() => new PolicyFileEditor(dir.File(".env")).Block("10.0.0.0/40", cancellationToken: Ct));
 
@@ -163,7 +163,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Add_FileAlreadyInvalid_IsRefusedWithItsErrorsAndNothingWritten()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "# x\nMAX_CONNECTIONS_PER_IP=lots\n");
 
@@ -178,7 +178,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Block_Loopback_WarnsAboutTheLockOut()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
 
         var result = new PolicyFileEditor(dir.File(".env")).Block("127.0.0.0/8", cancellationToken: Ct);
 
@@ -188,7 +188,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Block_AllowedKey_WarnsBothAllowedAndBlocked()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var key = NewKey();
         var editor = new PolicyFileEditor(dir.File(".env"));
         editor.Add(PolicyList.AllowedNodeKeys, key, cancellationToken: Ct);
@@ -202,7 +202,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Edit_WhileAnotherHoldsTheLock_WaitsThenTimesOutWithAClearMessage()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         using var held = EnvFileLock.Acquire(path, TimeSpan.FromSeconds(1), Ct);
 
@@ -216,7 +216,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Add_ConcurrentEditorsInOneProcess_LoseNoKey()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "# header\nALLOWED_NODE_KEYS=\n# footer\n");
         var keys = Enumerable.Range(0, 24).Select(_ => NewKey()).ToList();
@@ -233,7 +233,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Edit_StaleTemporaryFromAKilledWriter_IsCleanedUnderTheLock()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(dir.File(".env.tmp-999999-deadbeef"), "half written");
 
@@ -245,7 +245,7 @@ public sealed class PolicyFileEditorTests
     [Fact]
     public void Edit_SymbolicLink_ReplacesTheTargetAndKeepsTheLink()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var target = dir.File("real.env");
         File.WriteAllText(target, "PORT=1\n");
         var link = dir.File(".env");

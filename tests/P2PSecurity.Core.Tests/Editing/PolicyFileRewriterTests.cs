@@ -14,7 +14,7 @@ public sealed class PolicyFileRewriterTests
     [Fact]
     public void Replace_ValidText_WritesExactlyThoseBytesAndKeepsTheMode()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "MAX_CONNECTIONS_PER_IP=5\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -34,7 +34,7 @@ public sealed class PolicyFileRewriterTests
     [Fact]
     public void Replace_InvalidText_WritesNothingAndNamesEveryError()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "MAX_CONNECTIONS_PER_IP=5\n");
 
@@ -50,7 +50,7 @@ public sealed class PolicyFileRewriterTests
     [Fact]
     public void Replace_FileChangedSinceItWasRead_IsAConflictAndWritesNothing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "MAX_CONNECTIONS_PER_IP=5\n");
         var rewriter = new PolicyFileRewriter(path);
@@ -66,7 +66,7 @@ public sealed class PolicyFileRewriterTests
     [Fact]
     public void Replace_EmptiesTheAllowList_RefusedUnlessOpenNetwork()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, $"ALLOWED_NODE_KEYS={NewKey()}\n");
         var rewriter = new PolicyFileRewriter(path);
@@ -81,7 +81,7 @@ public sealed class PolicyFileRewriterTests
     [Fact]
     public void Replace_SameText_WritesNothing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir.File(".env");
         File.WriteAllText(path, "MAX_CONNECTIONS_PER_IP=5\n");
         var before = File.GetLastWriteTimeUtc(path);

@@ -77,7 +77,7 @@ public sealed class FleetSettingsTests
     [Fact]
     public void Load_PasswordFile_ReadOwnerOnly_SourceShown()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var file = dir.Write("redis.pw", "s3cret-password\n");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
@@ -92,7 +92,7 @@ public sealed class FleetSettingsTests
     [Fact]
     public void Load_PasswordFileAndCredential_ErrorNamingBoth()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var file = dir.Write("redis.pw", "a-password-here\n");
         var credential = dir.Write("fleet_redis_password", "another-password\n");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -109,7 +109,7 @@ public sealed class FleetSettingsTests
     [Fact]
     public void Load_SystemdCredential_Read()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var credential = dir.Write("fleet_redis_password", "from-systemd-credential\n");
         File.SetUnixFileMode(credential, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 

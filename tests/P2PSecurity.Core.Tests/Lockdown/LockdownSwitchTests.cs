@@ -13,7 +13,7 @@ public sealed class LockdownSwitchTests
     [Fact]
     public void Engage_For_LiftsItselfWhenTheClockPassesTheEnd()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var time = new FakeTimeProvider(Start);
         using var lockdown = LockdownSwitch.Open(dir.File(".env.lockdown"), time);
         var changes = new List<LockdownChange>();
@@ -35,7 +35,7 @@ public sealed class LockdownSwitchTests
     [Fact]
     public void Engage_Again_ReplacesOptionsKeepsSinceAndTheOldTimerNoLongerLifts()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var time = new FakeTimeProvider(Start);
         using var lockdown = LockdownSwitch.Open(dir.File(".env.lockdown"), time);
 
@@ -54,7 +54,7 @@ public sealed class LockdownSwitchTests
     [Fact]
     public void Open_StateFileOfAnEngagedLockdown_StartsLockedDown()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.File(".env.lockdown");
         var time = new FakeTimeProvider(Start);
         using (var first = LockdownSwitch.Open(path, time))
@@ -77,7 +77,7 @@ public sealed class LockdownSwitchTests
     [Fact]
     public void Open_LockdownThatRanOutWhileDown_IsLiftedOnDiskToo()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.File(".env.lockdown");
         var time = new FakeTimeProvider(Start);
         using (var first = LockdownSwitch.Open(path, time))
@@ -95,7 +95,7 @@ public sealed class LockdownSwitchTests
     [Fact]
     public void Open_UnreadableStateFile_FailsClosedAndSaysWhy()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.Write(".env.lockdown", "{ not json");
         var logger = new CapturingLogger();
 
@@ -111,7 +111,7 @@ public sealed class LockdownSwitchTests
     [Fact]
     public void Engage_StateFile_IsOwnerOnlyAndLiftWritesItInactive()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         using var lockdown = LockdownSwitch.Open(dir.File(".env.lockdown"), new FakeTimeProvider(Start));
 
         lockdown.Engage(new LockdownOptions());
@@ -127,7 +127,7 @@ public sealed class LockdownSwitchTests
     [Fact]
     public void Engage_StateFileCannotBeWritten_IsInForceAndReportsIt()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var missingFolder = Path.Combine(dir.Path, "gone", ".env.lockdown");
         using var lockdown = LockdownSwitch.Open(missingFolder, new FakeTimeProvider(Start));
 

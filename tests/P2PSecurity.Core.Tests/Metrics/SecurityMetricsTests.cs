@@ -15,11 +15,33 @@ public sealed class SecurityMetricsTests
 
         h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.7"));
         h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.7"));
+        recorder.Observe();
 
-        var refused = recorder.Longs.Where(m => m.Name == "p2psecurity.connections.refused").ToList();
-        Assert.Equal(2, refused.Sum(m => m.Value));
-        Assert.All(refused, m => Assert.Equal([("reason", "ip_blocked")], m.Tags));
+        var refused = Assert.Single(recorder.Longs, m => m.Name == "p2psecurity.connections.refused");
+        Assert.Equal(2, refused.Value);
+        Assert.Equal([("reason", "ip_blocked")], refused.Tags);
         Assert.DoesNotContain(recorder.Longs, m => m.Name == "p2psecurity.connections.accepted");
+    }
+
+    [Fact]
+    public void Refusal_WithAListener_NothingRecordedUntilCollectedThenTheTotalByReason()
+    {
+        using var h = new ManagerHarness("BLOCKED_IP_ADDRESSES=203.0.113.7\n");
+        using var recorder = new Recorder(h.Manager.Metrics.Meter);
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.7"));
+        }
+        var onTheRefusalPath = recorder.Longs.Count(m => m.Name == "p2psecurity.connections.refused");
+        recorder.Observe();
+        h.Manager.OnNewConnection(IPAddress.Parse("203.0.113.7"));
+        recorder.Observe();
+
+        // The refusal itself records nothing (no listener call, no tag look-up per refusal): a collection reads the counts.
+        Assert.Equal(0, onTheRefusalPath);
+        var refused = recorder.Longs.Where(m => m.Name == "p2psecurity.connections.refused").Select(m => (m.Tags.Single().Value, m.Value)).ToList();
+        Assert.Equal([("ip_blocked", 3L), ("ip_blocked", 4L)], refused);
     }
 
     [Fact]

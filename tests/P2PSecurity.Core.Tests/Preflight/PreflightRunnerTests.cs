@@ -12,7 +12,7 @@ namespace P2PSecurity.Core.Tests.Preflight;
 public sealed class PreflightRunnerTests : IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [Fact]
     public async Task Run_SecretInAFileOthersCanRead_WarnsWithoutEverShowingTheValue()

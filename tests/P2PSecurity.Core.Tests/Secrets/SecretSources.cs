@@ -6,7 +6,7 @@ namespace P2PSecurity.Core.Tests.Secrets;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class SecretSources : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     public SecretSources()
     {

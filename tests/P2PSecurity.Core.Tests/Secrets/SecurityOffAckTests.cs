@@ -52,7 +52,7 @@ public sealed class SecurityOffAckTests
     [Fact]
     public void Create_SecurityOffWithoutAck_RefusesToStart()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.Write(".env", "ENABLE_P2P_SECURITY=false\n");
 
         var ex = Assert.Throws<PolicyLoadException>(() => SecurityManager.Create(path));

@@ -10,7 +10,7 @@ public sealed class FileStampTests
     [Fact]
     public void Read_File_MatchesFileInfoAtFullPrecision()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.Write("a.env", "MAX_CONNECTIONS_PER_IP=4\n");
         var mtime = new DateTime(2024, 2, 29, 12, 34, 56, DateTimeKind.Utc).AddTicks(1234567);
         File.SetLastWriteTimeUtc(path, mtime);
@@ -26,7 +26,7 @@ public sealed class FileStampTests
     [Fact]
     public void Read_File_MatchesStatForInodeDeviceAndTimes()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.Write("a.env", "X=1\n");
 
         var stamp = FileStamp.Read(path);
@@ -42,7 +42,7 @@ public sealed class FileStampTests
     [Fact]
     public void Read_Missing_IsMissing()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
 
         Assert.Equal(FileStamp.Missing, FileStamp.Read(dir.File("none.env")));
         Assert.Equal(FileStamp.Missing, FileStamp.Read(dir.File("no/such/dir.env")));
@@ -51,7 +51,7 @@ public sealed class FileStampTests
     [Fact]
     public void Read_RenameReplace_ChangesInodeButWriteInPlaceDoesNot()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.Write(".env", "A=1\n");
         var first = FileStamp.Read(path);
 
@@ -68,7 +68,7 @@ public sealed class FileStampTests
     [Fact]
     public void Read_MtimeMovedBackwards_IsADifferentStamp()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.Write(".env", "A=1\n");
         var before = FileStamp.Read(path);
 

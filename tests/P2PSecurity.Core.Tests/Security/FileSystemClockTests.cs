@@ -8,7 +8,7 @@ public sealed class FileSystemClockTests
     [Fact]
     public void RacyWindow_TempFolderOnThisMachine_IsAFewTicksWhenStampedToTheNanosecond()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         Assert.True(FileSystemClock.TryFileSystemType(dir.Path, out var type));
 
         var window = FileSystemClock.RacyWindowNs(dir.Path);

@@ -21,7 +21,7 @@ public sealed class ReloadFileTests
     [Fact]
     public void Create_InvalidFile_ThrowsWithEveryError()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var path = dir.Write(".env", "MAX_CONNECTIONS_PER_IP=0\nBLOCKED_IP_ADDRESSES=1.2.3.4/40\n");
 
         var ex = Assert.Throws<PolicyLoadException>(() => SecurityManager.Create(path));

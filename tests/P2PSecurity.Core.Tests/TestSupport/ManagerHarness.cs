@@ -6,7 +6,7 @@ namespace P2PSecurity.Core.Tests.TestSupport;
 /// <summary>A SecurityManager on a real policy file in a temp folder, with hand-driven time and a capturing log.</summary>
 internal sealed class ManagerHarness : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     /// <param name="policyText">The file's first content; null: no file.</param>
     /// <param name="settle">
@@ -41,7 +41,7 @@ internal sealed class ManagerHarness : IDisposable
 
     public SecurityManager Manager { get; }
 
-    public TempDirectory Directory => _dir;
+    public TempFolder Directory => _dir;
 
     public void Write(string text) => _dir.Write(".env", text);
 

@@ -18,7 +18,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public PolicyFolder Folder { get; } = new();
+    public TempFolder Folder { get; } = new();
 
     public DashboardServer Server { get; private set; } = null!;
 

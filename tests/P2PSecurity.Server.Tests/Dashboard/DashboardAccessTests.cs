@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Tests.Dashboard;
 /// <summary>Who may use the dashboard, on the real program: the token file, login, bearer, antiforgery, TLS.</summary>
 public sealed class DashboardAccessTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Tests.Dashboard;
 /// <summary>docs/API.md against the real program: every endpoint in its table answers as documented, and the events stream resumes with a gap shown.</summary>
 public sealed partial class DashboardApiDocTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

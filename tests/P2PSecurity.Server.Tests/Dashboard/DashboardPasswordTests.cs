@@ -5,7 +5,7 @@ namespace P2PSecurity.Server.Tests.Dashboard;
 
 public sealed class DashboardPasswordTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public void Set_StoresAnOwnerOnlySaltedHash_ThatMatchesOnlyThePassword()

@@ -10,7 +10,7 @@ namespace P2PSecurity.Server.Tests.Dashboard;
 /// <summary>The JSON API's whole-file apply and bans, on the real program with a bearer token.</summary>
 public sealed class DashboardWriteApiTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

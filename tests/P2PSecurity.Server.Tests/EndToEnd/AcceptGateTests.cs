@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 public sealed class AcceptGateTests : IDisposable
 {
     private static readonly TimeSpan PromptClose = TimeSpan.FromSeconds(2);
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Accept_BlockedAddress_ClosedBeforeAnyTlsByteWhileOtherAddressIsWelcomed()

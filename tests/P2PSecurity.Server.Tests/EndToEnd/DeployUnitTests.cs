@@ -10,7 +10,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 public sealed class DeployUnitTests : IDisposable
 {
     private const string InstalledBinary = "/opt/p2psecurity/p2psecurity-server";
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task UnitFile_SystemdAnalyzeVerify_ReportsNothing()

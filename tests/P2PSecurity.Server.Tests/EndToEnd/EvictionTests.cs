@@ -15,7 +15,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 public sealed class EvictionTests : IDisposable
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Reload_AddressBlockedWhileInTls_ClosesWithinOneSecond()

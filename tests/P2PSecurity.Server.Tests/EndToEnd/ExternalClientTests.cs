@@ -15,7 +15,7 @@ public sealed class ExternalClientTests : IDisposable
 {
     // The distribution's interpreter when there is one: a version manager's shim can take a second to start.
     private static readonly string Python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task PythonSsl_OpenSslIdentityWithNetworkKey_IsWelcomedAndPingsBack()

@@ -8,7 +8,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 public sealed class GlobalLimitsTests : IDisposable
 {
     private static readonly TimeSpan PromptClose = TimeSpan.FromSeconds(2);
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Accept_PendingCapReached_OldestSilentHandshakeClosedAndAllowedNodeWelcomed()

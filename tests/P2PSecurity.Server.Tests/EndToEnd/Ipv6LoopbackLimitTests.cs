@@ -17,7 +17,7 @@ public sealed class Ipv6LoopbackLimitTests : IDisposable
 {
     private static readonly TimeSpan PromptClose = TimeSpan.FromSeconds(2);
     private const string Loopback6 = "::1";
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Accept_Ipv6LoopbackOverMaxConnectionsPerIp_RefusedForItsPrefixWhileIpv4IsWelcomed()

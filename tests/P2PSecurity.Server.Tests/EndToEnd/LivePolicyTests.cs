@@ -10,7 +10,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 public sealed class LivePolicyTests : IDisposable
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Reload_BlockAddedWhileConnected_ClosesSessionWithinOneSecondAndRefusesNextConnection()

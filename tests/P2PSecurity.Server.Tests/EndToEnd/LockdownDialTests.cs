@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 [Trait("Tier", "EndToEnd")]
 public sealed class LockdownDialTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Bootstrap_LockedDownAtStart_DialsNothingUntilLifted()

@@ -19,7 +19,7 @@ public sealed partial class MetricsEndpointTests : IDisposable
         "p2psecurity_policy_revision", "p2psecurity_policy_last_reload_success_timestamp_seconds", "p2psecurity_lockdown",
     ];
 
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Metrics_RealServerAfterTraffic_ServesEveryFamilyWithoutPeerLabelsAndPassesPromtool()

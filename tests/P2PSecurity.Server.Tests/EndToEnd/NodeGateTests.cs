@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 [Trait("Tier", "EndToEnd")]
 public sealed class NodeGateTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Handshake_AllowedNode_IsWelcomedWithItsKey()

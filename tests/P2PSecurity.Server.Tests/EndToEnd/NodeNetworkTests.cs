@@ -9,8 +9,8 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 [Trait("Tier", "EndToEnd")]
 public sealed class NodeNetworkTests : IDisposable
 {
-    private readonly PolicyFolder _first = new();
-    private readonly PolicyFolder _second = new();
+    private readonly TempFolder _first = new();
+    private readonly TempFolder _second = new();
 
     [Fact]
     public async Task Bootstrap_TwoServers_FormANetworkAndRelayBroadcastsOnce()

@@ -9,7 +9,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 /// </summary>
 public sealed class PolicyOpenedTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Reload_AllowListEmptiedByHand_LogsPolicyOpenedWarningWithTheRevisionAndTheNodeIsOpen()

@@ -15,7 +15,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 [Trait("Tier", "EndToEnd")]
 public sealed class PreflightTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Check_GoodSetUp_AllOkAndExitsZeroWithoutStarting()

@@ -14,7 +14,7 @@ public sealed class SecretProcessTests : IDisposable
     private const string Secret = "Zk4-file-held-network-key-7781";
     private const string Other = "Hq2-some-other-network-key-0042";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     private string WriteSecret(string name, string content, UnixFileMode mode)
     {

@@ -7,7 +7,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 public sealed class SecurityOffProcessTests : IDisposable
 {
     private const string WhatToAdd = "to mean it, add the line SECURITY_OFF_ACK=I_UNDERSTAND to this file";
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Start_SecurityOffWithoutAck_RefusesSayingWhatToAdd()

@@ -11,7 +11,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 [Trait("Tier", "EndToEnd")]
 public sealed class StateDatabaseStartTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     private string DbPath => _folder.File("p2psecurity.db");
 

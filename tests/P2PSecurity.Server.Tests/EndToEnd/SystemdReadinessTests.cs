@@ -16,7 +16,7 @@ namespace P2PSecurity.Server.Tests.EndToEnd;
 [Trait("Tier", "EndToEnd")]
 public sealed class SystemdReadinessTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Start_UnderNotifySocket_SendsReadyOnceListenerAndControlSocketAreUp()

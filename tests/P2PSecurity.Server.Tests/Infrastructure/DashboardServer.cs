@@ -6,7 +6,7 @@ namespace P2PSecurity.Server.Tests.Infrastructure;
 /// <summary>The real server program with its dashboard on a free loopback port, and the token it made.</summary>
 public sealed partial class DashboardServer : IAsyncDisposable
 {
-    private DashboardServer(ServerProcess process, PolicyFolder folder, int port, Uri url)
+    private DashboardServer(ServerProcess process, TempFolder folder, int port, Uri url)
     {
         Process = process;
         Folder = folder;
@@ -16,7 +16,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
 
     public ServerProcess Process { get; }
 
-    public PolicyFolder Folder { get; }
+    public TempFolder Folder { get; }
 
     /// <summary>The node listener's port.</summary>
     public int Port { get; }
@@ -28,7 +28,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
 
     public string Token => File.ReadAllText(Folder.File("dashboard.token")).Trim();
 
-    public static async Task<DashboardServer> StartAsync(PolicyFolder folder, string env, params string[] extra)
+    public static async Task<DashboardServer> StartAsync(TempFolder folder, string env, params string[] extra)
     {
         folder.WriteEnv(env);
         var process = ServerProcess.Start(folder.Path, ["--env-file", folder.EnvPath, "--port", "0", "--dashboard", "127.0.0.1:0", .. extra]);

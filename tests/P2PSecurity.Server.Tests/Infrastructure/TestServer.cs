@@ -13,13 +13,13 @@ namespace P2PSecurity.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A node server in this process, built exactly as the program builds it (<see cref="ServerHost.CreateBuilder"/>),
-/// on a free port of the dual-stack listener, with its .env, identity and log in a <see cref="PolicyFolder"/>.
+/// on a free port of the dual-stack listener, with its .env, identity and log in a <see cref="TempFolder"/>.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private TestServer(IHost host, PolicyFolder folder, IPEndPoint bound)
+    private TestServer(IHost host, TempFolder folder, IPEndPoint bound)
     {
         _host = host;
         Folder = folder;
@@ -29,7 +29,7 @@ public sealed class TestServer : IAsyncDisposable
         Identity = host.Services.GetRequiredService<NodeIdentity>();
     }
 
-    public PolicyFolder Folder { get; }
+    public TempFolder Folder { get; }
 
     public int Port { get; }
 
@@ -47,7 +47,7 @@ public sealed class TestServer : IAsyncDisposable
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
     /// <summary>Writes <paramref name="env"/> to the folder's .env and starts a server on it.</summary>
-    public static async Task<TestServer> StartAsync(PolicyFolder folder, string env, TimeSpan? pollInterval = null)
+    public static async Task<TestServer> StartAsync(TempFolder folder, string env, TimeSpan? pollInterval = null)
     {
         folder.WriteEnv(env);
         var builder = ServerHost.CreateBuilder(new ServerOptions

@@ -16,7 +16,7 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 public sealed class AcceptGateHandlerTests : IDisposable
 {
     private const string Blocked = "127.0.0.99";
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task Accept_BlockedAddressWhileA100000EntryReloadRuns_IsRefusedWithoutWaitingForIt()

@@ -14,7 +14,7 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 /// </summary>
 public sealed class AcceptGatePrefixTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     [Fact]
     public async Task ChannelRead_ManyAddressesOfOneSlash64_PassesMaxConnectionsPerIpAndClosesTheRest()

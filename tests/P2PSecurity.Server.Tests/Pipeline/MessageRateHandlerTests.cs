@@ -12,7 +12,7 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 [Trait("Tier", "Pipeline")]
 public sealed class MessageRateHandlerTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _time = new();
 
     [Fact]

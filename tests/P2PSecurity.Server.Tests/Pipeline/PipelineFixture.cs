@@ -17,7 +17,7 @@ namespace P2PSecurity.Server.Tests.Pipeline;
 /// </summary>
 internal sealed class PipelineFixture : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     public PipelineFixture(string policy = "")
     {

@@ -8,7 +8,7 @@ namespace P2PSecurity.Server.Tests.Storage;
 /// <summary>The state database on a real file: round trip, WAL, schema version, and the start-up refusals.</summary>
 public sealed class SqliteBanStoreTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     private string DbPath => _folder.File("p2psecurity.db");
 

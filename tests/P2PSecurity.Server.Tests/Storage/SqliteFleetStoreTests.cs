@@ -8,7 +8,7 @@ namespace P2PSecurity.Server.Tests.Storage;
 /// <summary>The fleet's last applied state in the state database: rows and last id together, per fleet name.</summary>
 public sealed class SqliteFleetStoreTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
 
     private string DbPath => _folder.File("p2psecurity.db");
 

@@ -15,7 +15,7 @@ namespace P2PSecurity.Server.Tests.Storage;
 public sealed class SqliteLockdownStoreTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
     private readonly LineLogger _logger = new();
 
     private string DbPath => _folder.File("p2psecurity.db");

@@ -16,7 +16,7 @@ namespace P2PSecurity.Server.Tests.Transport;
 [Trait("Tier", "Pipeline")]
 public sealed class BroadcastReplayTests : IDisposable
 {
-    private readonly PolicyFolder _folder = new();
+    private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly NodeIdentity _origin = NodeIdentity.Create();
     private readonly NodeIdentity _receiver = NodeIdentity.Create();
@@ -105,7 +105,7 @@ public sealed class BroadcastReplayTests : IDisposable
         private readonly NodeSession _sender;
         private EmbeddedChannel _receiverChannel;
 
-        public RelayNode(PolicyFolder folder, FakeTimeProvider time, NodeIdentity sender, NodeIdentity receiver)
+        public RelayNode(TempFolder folder, FakeTimeProvider time, NodeIdentity sender, NodeIdentity receiver)
         {
             folder.WriteEnv("ENABLE_MESSAGE_SIGNING=true\nMAX_CONNECTIONS_PER_IP=10\n");
             _manager = SecurityManager.Create(folder.EnvPath, time: time);
