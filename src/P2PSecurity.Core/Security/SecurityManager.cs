@@ -104,7 +104,8 @@ public sealed partial class SecurityManager : IDisposable
         var manager = new SecurityManager(fullPath, policy, seen, first, logger, time, lockdown)
         {
             _loadContext = context,
-            _secrets = SecretFilesWatch.Take(secretFiles),
+            // Read before anything stamped them (as for a file a reload names first): the first check reads them again.
+            _secrets = SecretFilesWatch.Empty.For(secretFiles),
             _parsed = parsed,
         };
         manager._racyWindowNs = racyWindowNs;
