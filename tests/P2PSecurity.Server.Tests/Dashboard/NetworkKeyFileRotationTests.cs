@@ -161,22 +161,9 @@ public sealed class NetworkKeyFileRotationTests : IDisposable
     [Fact]
     public void RotateKeyFile_PolicyFileNotWritable_PutsTheDotPreviousFileBack_AndTheKeyInForceStays()
     {
-        WriteSecret(KeyFile, OldKey);
-        WriteSecret(PreviousFile, OlderKey);
-        const string Env = "NETWORK_SECRET_KEY_FILE=network.key\nNETWORK_SECRET_KEY_PREVIOUS_FILE=network.key.previous\n";
-        _folder.WriteEnv(Env);
-        File.SetUnixFileMode(_folder.EnvPath, OwnerOnly);
-        using var manager = SecurityManager.Create(_folder.EnvPath, context: PolicyLoadContext.None);
+        using var manager = StartWithBothKeyFiles();
         var writes = new List<string>();
-        var files = Operations(manager, null, (path, bytes, secret) =>
-        {
-            writes.Add(Path.GetFileName(path));
-            if (path == _folder.EnvPath)
-            {
-                throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
-            }
-            Core.Editing.AtomicFile.Write(path, bytes, secret ? OwnerOnly : null);
-        });
+        var files = Operations(manager, null, FailingWriter(_folder.EnvPath, new UnauthorizedAccessException("Access to the policy file is denied."), writes));
 
         var answer = files.RotateNetworkKey(NewKey, NewKey, keepPrevious: true, preview: false);
 
@@ -188,7 +175,7 @@ public sealed class NetworkKeyFileRotationTests : IDisposable
         Assert.Equal(["network.key.previous", ".env", "network.key.previous"], writes);
         Assert.Equal(OlderKey + "\n", File.ReadAllText(PreviousFile));
         Assert.Equal(OldKey + "\n", File.ReadAllText(KeyFile));
-        Assert.Equal(Env, File.ReadAllText(_folder.EnvPath));
+        Assert.Equal(BothKeyFilesEnv, File.ReadAllText(_folder.EnvPath));
         Assert.Equal(1, manager.Policy.Revision);
         Assert.Equal(KeyFingerprint.Of(OldKey), manager.Policy.NetworkKeyFingerprint);
         AssertNoKeyIn(JsonSerializer.Serialize(answer, DashboardApi.Json));
@@ -197,22 +184,9 @@ public sealed class NetworkKeyFileRotationTests : IDisposable
     [Fact]
     public void RotateKeyFile_KeyFileNotWritable_PutsThePolicyFileBack_AndTheKeyInForceStays()
     {
-        WriteSecret(KeyFile, OldKey);
-        WriteSecret(PreviousFile, OlderKey);
-        const string Env = "NETWORK_SECRET_KEY_FILE=network.key\nNETWORK_SECRET_KEY_PREVIOUS_FILE=network.key.previous\n";
-        _folder.WriteEnv(Env);
-        File.SetUnixFileMode(_folder.EnvPath, OwnerOnly);
-        using var manager = SecurityManager.Create(_folder.EnvPath, context: PolicyLoadContext.None);
+        using var manager = StartWithBothKeyFiles();
         var writes = new List<string>();
-        var files = Operations(manager, null, (path, bytes, secret) =>
-        {
-            writes.Add(Path.GetFileName(path));
-            if (path == KeyFile)
-            {
-                throw new IOException("No space left on device");
-            }
-            Core.Editing.AtomicFile.Write(path, bytes, secret ? OwnerOnly : null);
-        });
+        var files = Operations(manager, null, FailingWriter(KeyFile, new IOException("No space left on device"), writes));
 
         var answer = files.RotateNetworkKey(NewKey, NewKey, keepPrevious: false, preview: false);
 
@@ -221,7 +195,7 @@ public sealed class NetworkKeyFileRotationTests : IDisposable
         Assert.Contains("every file is as it was", answer.Error.Message, StringComparison.Ordinal);
         // The policy file (previous key dropped) was written, then put back when the key file refused.
         Assert.Equal([".env", "network.key", ".env"], writes);
-        Assert.Equal(Env, File.ReadAllText(_folder.EnvPath));
+        Assert.Equal(BothKeyFilesEnv, File.ReadAllText(_folder.EnvPath));
         Assert.Equal(OldKey + "\n", File.ReadAllText(KeyFile));
         Assert.Equal(OlderKey + "\n", File.ReadAllText(PreviousFile));
         Assert.Equal(KeyFingerprint.Of(OldKey), manager.Policy.NetworkKeyFingerprint);
@@ -251,6 +225,29 @@ public sealed class NetworkKeyFileRotationTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string BothKeyFilesEnv = "NETWORK_SECRET_KEY_FILE=network.key\nNETWORK_SECRET_KEY_PREVIOUS_FILE=network.key.previous\n";
+
+    /// <summary>A manager on a policy naming the key file (the old key) and the previous-key file (the older key).</summary>
+    private SecurityManager StartWithBothKeyFiles()
+    {
+        WriteSecret(KeyFile, OldKey);
+        WriteSecret(PreviousFile, OlderKey);
+        _folder.WriteEnv(BothKeyFilesEnv);
+        File.SetUnixFileMode(_folder.EnvPath, OwnerOnly);
+        return SecurityManager.Create(_folder.EnvPath, context: PolicyLoadContext.None);
+    }
+
+    /// <summary>Writes as the server does, records each file's name, and throws <paramref name="failure"/> for <paramref name="failingPath"/>.</summary>
+    private static Action<string, byte[], bool> FailingWriter(string failingPath, Exception failure, List<string> writes) => (path, bytes, secret) =>
+    {
+        writes.Add(Path.GetFileName(path));
+        if (path == failingPath)
+        {
+            throw failure;
+        }
+        Core.Editing.AtomicFile.Write(path, bytes, secret ? OwnerOnly : null);
+    };
 
     private static PolicyFileOperations Operations(SecurityManager manager, IServerStatusSource? server, Action<string, byte[], bool>? write = null) =>
         new(manager, new ControlRequestHandler(manager, server, new RecentNodeRefusals()), write);
